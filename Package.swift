@@ -1,0 +1,84 @@
+// swift-tools-version: 6.0
+//
+// swift-postgresql-client: Juju's `postgresql_client` relation (v0) in Swift.
+//
+// Layers (see README.md):
+//   CJSONC                  system library: json-c, found with pkg-config
+//   JujuJSON                JSON values, strict parsing over json-c, Python-compatible output
+//   PostgreSQLClient        the pure protocol core: databags, models, validation (no I/O)
+//   JujuHookTools           the one seam to Juju: hook-tool protocol and hook environment
+//   PostgreSQLClientTestKit fixtures and fakes for charm authors' tests
+//   PGClientCLI / pgclient  the command-line tool (swift-argument-parser)
+//   PGClientBenchmarks      benchmarks, never run as tests
+import PackageDescription
+
+let package = Package(
+    name: "swift-postgresql-client",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "JujuJSON", targets: ["JujuJSON"]),
+        .library(name: "PostgreSQLClient", targets: ["PostgreSQLClient"]),
+        .library(name: "JujuHookTools", targets: ["JujuHookTools"]),
+        .library(name: "PostgreSQLClientTestKit", targets: ["PostgreSQLClientTestKit"]),
+        .executable(name: "pgclient", targets: ["pgclient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJSONC",
+            pkgConfig: "json-c",
+            providers: [.apt(["libjson-c-dev"]), .brew(["json-c"])]
+        ),
+        .target(
+            name: "JujuJSON",
+            dependencies: ["CJSONC"]
+        ),
+        .target(
+            name: "PostgreSQLClient",
+            dependencies: ["JujuJSON"]
+        ),
+        .target(
+            name: "JujuHookTools",
+            dependencies: ["PostgreSQLClient", "JujuJSON"]
+        ),
+        .target(
+            name: "PostgreSQLClientTestKit",
+            dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"]
+        ),
+        .target(
+            name: "PGClientCLI",
+            dependencies: [
+                "PostgreSQLClient",
+                "JujuJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "pgclient",
+            dependencies: ["PGClientCLI"]
+        ),
+        .executableTarget(
+            name: "PGClientBenchmarks",
+            dependencies: ["JujuJSON", "PostgreSQLClient"],
+            path: "Benchmarks/PGClientBenchmarks"
+        ),
+        .testTarget(
+            name: "JujuJSONTests",
+            dependencies: ["JujuJSON"]
+        ),
+        .testTarget(
+            name: "PostgreSQLClientTests",
+            dependencies: ["PostgreSQLClient", "PostgreSQLClientTestKit", "JujuJSON"]
+        ),
+        .testTarget(
+            name: "JujuHookToolsTests",
+            dependencies: ["JujuHookTools"]
+        ),
+        .testTarget(
+            name: "PGClientCLITests",
+            dependencies: ["PGClientCLI", "PostgreSQLClient", "JujuJSON"]
+        ),
+    ]
+)

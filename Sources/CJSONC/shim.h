@@ -1,0 +1,5 @@
+#ifndef PGCLIENT_CJSONC_SHIM_H
+#define PGCLIENT_CJSONC_SHIM_H
+#include <json-c/json.h>
+#include <json-c/json_object_iterator.h>
+#endif

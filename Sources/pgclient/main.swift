@@ -1,0 +1,3 @@
+import PGClientCLI
+
+PGClientCommand.main()
