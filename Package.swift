@@ -10,6 +10,7 @@
 //   PostgreSQLClientTestKit fixtures and fakes for charm authors' tests
 //   PGClientCLI / pgclient  the command-line tool (swift-argument-parser)
 //   PGClientBenchmarks      benchmarks, never run as tests
+//   HookStartupProbe        a hook-shaped binary linking only the runtime modules
 import PackageDescription
 
 let package = Package(
@@ -64,6 +65,11 @@ let package = Package(
             dependencies: ["JujuJSON", "PostgreSQLClient"],
             path: "Benchmarks/PGClientBenchmarks"
         ),
+        .executableTarget(
+            name: "HookStartupProbe",
+            dependencies: ["JujuHookTools", "JujuJSON", "PostgreSQLClient"],
+            path: "Benchmarks/HookStartupProbe"
+        ),
         .testTarget(
             name: "JujuJSONTests",
             dependencies: ["JujuJSON"]
@@ -74,7 +80,11 @@ let package = Package(
         ),
         .testTarget(
             name: "JujuHookToolsTests",
-            dependencies: ["JujuHookTools"]
+            dependencies: ["JujuHookTools", "PostgreSQLClient"]
+        ),
+        .testTarget(
+            name: "PostgreSQLClientTestKitTests",
+            dependencies: ["PostgreSQLClientTestKit", "PostgreSQLClient", "JujuJSON"]
         ),
         .testTarget(
             name: "PGClientCLITests",

@@ -46,10 +46,9 @@ extension DatabagValidator.Context {
 
         for (key, rule) in [("endpoints", Rule.provEndpointsFormat), ("read-only-endpoints", .provReadOnlyEndpointsFormat)] {
             guard let value = values[key] else { continue }
-            do {
-                _ = try EndpointList(parsing: value)
-            } catch {
-                add(rule, key, error)
+            let problems = EndpointList.problems(in: value)
+            if let first = problems.first {
+                add(rule, key, problems.map(\.problem).joined(separator: "; "), first.expected)
             }
         }
 

@@ -126,3 +126,28 @@ public struct DatabagValidator: Sendable {
         }
     }
 }
+
+extension DatabagValidator {
+    /// Validates `bag` and throws when it breaks any rule.
+    /// - Throws: ``ValidationError`` listing every violation.
+    public func require(_ bag: Databag, as kind: BagKind) throws(ValidationError) {
+        let violations = validate(bag, as: kind)
+        if !violations.isEmpty { throw ValidationError(kind: kind, violations: violations) }
+    }
+}
+
+/// A databag broke one or more protocol rules.
+public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let kind: BagKind
+    public let violations: [Violation]
+
+    public init(kind: BagKind, violations: [Violation]) {
+        self.kind = kind
+        self.violations = violations
+    }
+
+    /// One line per violation, after a line naming the bag.
+    public var description: String {
+        (["\(kind.rawValue) bag breaks \(violations.count) rule(s):"] + violations.map { "  \($0)" }).joined(separator: "\n")
+    }
+}

@@ -24,6 +24,26 @@ public struct EndpointList: Sendable, Hashable, Codable, CustomStringConvertible
         self.endpoints = result
     }
 
+    /// Every problem of a list, item by item (``init(parsing:)`` stops at the first).
+    public static func problems(in text: String) -> [FormatError] {
+        guard !text.isEmpty else {
+            return [FormatError(problem: "empty list", expected: "one or more host:port separated by commas")]
+        }
+        var found: [FormatError] = []
+        for (index, item) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+            if item.isEmpty {
+                found.append(FormatError(problem: "item \(index + 1) is empty", expected: "host:port items separated by single commas"))
+                continue
+            }
+            do {
+                _ = try Endpoint(parsing: item)
+            } catch {
+                found.append(error)
+            }
+        }
+        return found
+    }
+
     /// The wire form.
     public var description: String { endpoints.map(\.description).joined(separator: ",") }
 

@@ -1,0 +1,37 @@
+import PostgreSQLClient
+
+/// The one seam between the library and Juju: the hook tools a charm process may call.
+///
+/// The process implementation runs Juju's real tools (`relation-get`, `relation-set`, ...); the
+/// test kit's in-memory model implements the same protocol with Juju's rules. Argument shapes
+/// follow ops 3's `ops.hookcmds`. Calls are synchronous: a hook is one short-lived process.
+public protocol HookTools: Sendable {
+    /// `relation-ids ENDPOINT`.
+    func relationIDs(endpoint: String) throws(HookToolError) -> [Int]
+    /// `relation-list -r ID`: the remote units in the relation.
+    func relationList(relationID: Int) throws(HookToolError) -> [String]
+    /// `relation-get --format=json -r ID [--app] - MEMBER`: MEMBER is a unit name, or an
+    /// application name with `app`.
+    func relationGet(relationID: Int, member: String, app: Bool) throws(HookToolError) -> Databag
+    /// `relation-set -r ID [--app] --file -` with the changes as JSON; `""` deletes a key.
+    func relationSet(relationID: Int, app: Bool, changes: [String: String]) throws(HookToolError)
+    /// `is-leader --format=json`.
+    func isLeader() throws(HookToolError) -> Bool
+    /// `status-set [--application] STATUS MESSAGE`.
+    func statusSet(_ status: WorkloadStatus, message: String, application: Bool) throws(HookToolError)
+    /// `juju-log --log-level LEVEL MESSAGE`.
+    func log(_ level: LogLevel, _ message: String) throws(HookToolError)
+}
+
+/// The statuses `status-set` accepts.
+public enum WorkloadStatus: String, Sendable, Hashable, CaseIterable {
+    case active, blocked, maintenance, waiting
+}
+
+/// `juju-log` levels.
+public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+    case debug = "DEBUG"
+    case info = "INFO"
+    case warning = "WARNING"
+    case error = "ERROR"
+}

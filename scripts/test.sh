@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command: installs prerequisites, checks the runtime footprint (no Foundation in the
+# runtime modules) and json-c leaks, then runs the whole test suite. `swift test` runs last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-prerequisites.sh
+swift build
+scripts/check-runtime-footprint.sh --runs 10
+scripts/check-leaks.sh
+# The schema cross-check needs jsonschema: use the system's, or a venv from PyPI under .build/.
+python=python3
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  [ -x .build/venv/bin/python ] || python3 -m venv .build/venv
+  .build/venv/bin/pip install -q jsonschema
+  python=.build/venv/bin/python
+fi
+"$python" scripts/check-schemas.py
+swift test
