@@ -65,10 +65,17 @@ public struct JSONParser: Sendable {
     /// ``JSONValue`` first: the hook path's fast lane for whole databags.
     func parseStringDictionaryResult(_ input: UnsafeRawBufferPointer) -> Result<[String: String], JSONError> {
         withParsedRoot(input) { root, scanner throws(JSONError) -> [String: String] in
-            guard json_object_get_type(root) == json_type_object else {
+            guard let root, json_object_get_type(root) == json_type_object, !scanner.needsOwnStringDecoding else {
                 var builder = TreeBuilder(input: input, scan: scanner)
                 let value = try builder.build(root)
-                throw JSONError(.typeMismatch, reason: "expected a JSON object, found \(value.kindName)")
+                if let dictionary = value.stringDictionary { return dictionary }
+                guard case .object(let members) = value else {
+                    throw JSONError(.typeMismatch, reason: "expected a JSON object, found \(value.kindName)")
+                }
+                let key = members.keys.sorted(by: JSONValue.utf8Precedes).first { members[$0]?.stringValue == nil }!
+                throw JSONError(
+                    .typeMismatch, reason: "value of \"\(key)\" is a \(members[key]!.kindName), expected a string",
+                    path: [key])
             }
             let length = Int(json_object_object_length(root))
             if let record = scanner.objects.first, record.keyCount != length {
@@ -115,7 +122,7 @@ public struct JSONParser: Sendable {
     }
 
     private func withParsedRoot<T>(
-        _ input: UnsafeRawBufferPointer, _ body: (OpaquePointer, JSONScanner) throws(JSONError) -> T
+        _ input: UnsafeRawBufferPointer, _ body: (OpaquePointer?, JSONScanner) throws(JSONError) -> T
     ) -> Result<T, JSONError> {
         let count = input.count
         var firstNonSpace = 0
@@ -145,13 +152,14 @@ public struct JSONParser: Sendable {
             if error == json_tokener_error_parse_eof { error = json_tokener_continue }
             end = count
         }
-        guard let root = object else {
+        // json-c represents a JSON null document as NULL with success.
+        guard object != nil || error == json_tokener_success else {
             if let nul = input[..<min(end + 1, count)].firstIndex(of: 0) {
                 return .failure(JSONError(.embeddedNUL, offset: nul, reason: "NUL byte in input"))
             }
             return .failure(Self.translate(error, offset: min(end, count)))
         }
-        defer { json_object_put(root) }
+        defer { if let object { json_object_put(object) } }
 
         // The strictness pass also checks for trailing data.
         var scanner = JSONScanner(input)
@@ -159,7 +167,7 @@ public struct JSONParser: Sendable {
             return .failure(failure)
         }
         do {
-            return .success(try body(root, scanner))
+            return .success(try body(object, scanner))
         } catch {
             return .failure(error)
         }
@@ -186,10 +194,21 @@ private struct TreeBuilder {
     let scan: JSONScanner
     var nextNumber = 0
     var nextObject = 0
+    /// String literals in document order, when json-c's own decoding cannot be trusted.
+    let ownStrings: [Range<Int>]?
+    var nextString = 0
 
     init(input: UnsafeRawBufferPointer, scan: JSONScanner) {
         self.input = input
         self.scan = scan
+        self.ownStrings = scan.needsOwnStringDecoding ? scan.stringLiteralRanges() : nil
+    }
+
+    /// The next string literal decoded from the source, when ``ownStrings`` is in use.
+    mutating func nextOwnString() -> String? {
+        guard let ownStrings, nextString < ownStrings.count else { return nil }
+        defer { nextString += 1 }
+        return JSONScanner.decodeStringLiteral(UnsafeRawBufferPointer(rebasing: input[ownStrings[nextString]]))
     }
 
     mutating func build(_ node: OpaquePointer?) throws(JSONError) -> JSONValue {
@@ -207,6 +226,7 @@ private struct TreeBuilder {
             nextNumber += 1
             return .number(JSONNumber(uncheckedText: String(decoding: UnsafeRawBufferPointer(rebasing: input[range]), as: UTF8.self)))
         case json_type_string:
+            if let own = nextOwnString() { return .string(own) }
             let length = Int(json_object_get_string_len(node))
             guard let pointer = json_object_get_string(node) else { return .string("") }
             return .string(String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self))
@@ -235,7 +255,7 @@ private struct TreeBuilder {
             var iterator = json_object_iter_begin(node)
             var end = json_object_iter_end(node)
             while json_object_iter_equal(&iterator, &end) == 0 {
-                let name = String(cString: json_object_iter_peek_name(&iterator))
+                let name = nextOwnString() ?? String(cString: json_object_iter_peek_name(&iterator))
                 members[name] = try build(json_object_iter_peek_value(&iterator))
                 json_object_iter_next(&iterator)
             }

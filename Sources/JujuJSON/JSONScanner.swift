@@ -9,6 +9,10 @@ struct JSONScanner {
     let input: UnsafeRawBufferPointer
     private(set) var numbers: [Range<Int>] = []
     private(set) var objects: [ObjectRecord] = []
+    /// Set when a string holds a surrogate pair for a code point whose low 16 bits are
+    /// D800-DFFF (U+1D800, U+2D800, ...): json-c 0.16 turns those into U+FFFD, so strings are
+    /// then decoded from the source instead.
+    private(set) var needsOwnStringDecoding = false
 
     init(_ input: UnsafeRawBufferPointer) {
         self.input = input
@@ -88,7 +92,7 @@ struct JSONScanner {
     }
 
     /// Moves `i` past a string starting at the opening quote.
-    private func skipString(_ i: inout Int) -> JSONError? {
+    private mutating func skipString(_ i: inout Int) -> JSONError? {
         let n = input.count
         i += 1
         while i < n {
@@ -118,6 +122,8 @@ struct JSONScanner {
                         else {
                             return JSONError(.unpairedSurrogate, offset: i, reason: "high surrogate without a low surrogate")
                         }
+                        let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        if scalar & 0xF800 == 0xD800 { needsOwnStringDecoding = true }
                         i += 12
                         continue
                     }
@@ -188,6 +194,81 @@ struct JSONScanner {
         default:
             return nil
         }
+    }
+
+    /// The byte ranges of every string literal (keys and values, quotes included), in document
+    /// order. Only called on a document that has passed ``scan()``.
+    func stringLiteralRanges() -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var i = 0
+        let n = input.count
+        while i < n {
+            if input[i] == UInt8(ascii: "\"") {
+                let start = i
+                i += 1
+                while i < n, input[i] != UInt8(ascii: "\"") {
+                    i += input[i] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                i += 1
+                ranges.append(start..<i)
+            } else {
+                i += 1
+            }
+        }
+        return ranges
+    }
+
+    /// Decodes a validated string literal (with its quotes).
+    static func decodeStringLiteral(_ literal: UnsafeRawBufferPointer) -> String {
+        var scalars = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        func flushBytes() {
+            if !bytes.isEmpty {
+                scalars.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        func hex(_ at: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for k in at..<(at + 4) {
+                let b = literal[k]
+                value = value << 4 | UInt32(b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10)
+            }
+            return value
+        }
+        var i = 1
+        let end = literal.count - 1
+        while i < end {
+            let c = literal[i]
+            guard c == UInt8(ascii: "\\") else {
+                bytes.append(c)
+                i += 1
+                continue
+            }
+            flushBytes()
+            let e = literal[i + 1]
+            switch e {
+            case UInt8(ascii: "u"):
+                var unit = hex(i + 2)
+                i += 6
+                if unit >= 0xD800, unit <= 0xDBFF {
+                    let low = hex(i + 2)
+                    unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                continue
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "b"): scalars.append("\u{08}")
+            case UInt8(ascii: "f"): scalars.append("\u{0C}")
+            default: scalars.append(Unicode.Scalar(e))
+            }
+            i += 2
+        }
+        flushBytes()
+        return String(scalars)
     }
 
     private func hex4(at index: Int) -> UInt32? {

@@ -90,6 +90,14 @@ public struct Databag: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
     public var debugDescription: String { "Databag(\(description))" }
 }
 
+extension Databag: CustomReflectable {
+    /// `dump` and debuggers see keys with sensitive values masked.
+    public var customMirror: Mirror {
+        Mirror(self, children: sortedKeys.map { (label: $0, value: SensitiveFields.display(key: $0, value: values[$0]!) as Any) },
+               displayStyle: .dictionary)
+    }
+}
+
 /// Fields whose values are never printed: passwords, URIs that embed them, secret contents, and
 /// the `data` snapshot (which holds the other side's bag, passwords included under Juju 2.9).
 public enum SensitiveFields {

@@ -5,7 +5,8 @@ import JujuJSON
 /// The reverse of ``DatabagEncoder``: `Bool` from `true`/`false` in any letter case, numbers
 /// from decimal text, values of types that decode from a single string from the string itself,
 /// and lists and objects from the JSON text in the string. Absent keys decode as `nil`.
-/// Errors are ``DatabagError``s naming the field; they never include the value.
+/// Errors are ``DatabagError``s naming the field; they never include the value of a sensitive
+/// field (``SensitiveFields``).
 public struct DatabagDecoder: Sendable {
     public var keyStrategy: DatabagKeyStrategy
 
@@ -19,7 +20,9 @@ public struct DatabagDecoder: Sendable {
 
     func value<T: Decodable>(_ type: T.Type, from text: String, key: String) throws -> T {
         func invalid(_ reason: String) -> DatabagError {
-            DatabagError(.invalidValue, field: key, reason: reason)
+            // Messages about sensitive fields may quote the value (or part of a URI): drop them.
+            let shown = SensitiveFields.isSensitive(key) ? "the value does not have the expected format (not shown: sensitive field)" : reason
+            return DatabagError(.invalidValue, field: key, reason: shown)
         }
         if T.self == String.self { return text as! T }
         if T.self == Bool.self {

@@ -16,6 +16,9 @@ public struct DatabagEncoder: Sendable {
     public var boolSpellingOverrides: [String: BoolSpelling]
     /// The style of JSON-in-string values.
     public var jsonStyle: JSONStyle
+    /// Keys whose `Bool` is written only when `true` (`false` leaves the key out), as
+    /// `data_interfaces` does for `subordinated` and `external-node-connectivity`.
+    public var omitFalseKeys: Set<String> = []
 
     public init(
         keyStrategy: DatabagKeyStrategy = .convertToKebabCase, boolSpelling: BoolSpelling = .python,
@@ -41,7 +44,9 @@ public struct DatabagEncoder: Sendable {
     func text<T: Encodable>(for value: T, key: String) throws -> String? {
         switch value {
         case let v as String: return v.isEmpty ? nil : v
-        case let v as Bool: return (boolSpellingOverrides[key] ?? boolSpelling).spell(v)
+        case let v as Bool:
+            if !v, omitFalseKeys.contains(key) { return nil }
+            return (boolSpellingOverrides[key] ?? boolSpelling).spell(v)
         case let v as Int: return String(v)
         case let v as Int64: return String(v)
         case let v as Int32: return String(v)

@@ -5,10 +5,13 @@
 public protocol DatabagModel: Codable, Sendable {
     /// Per-key spelling of `Bool` fields when written; keys not listed use ``BoolSpelling/python``.
     static var boolSpellings: [String: BoolSpelling] { get }
+    /// Keys whose `Bool` is only written when `true`.
+    static var trueOnlyKeys: Set<String> { get }
 }
 
 extension DatabagModel {
     public static var boolSpellings: [String: BoolSpelling] { [:] }
+    public static var trueOnlyKeys: Set<String> { [] }
 
     /// Decodes the model from a bag.
     /// - Throws: ``DatabagError`` naming the field (never its value).
@@ -18,6 +21,8 @@ extension DatabagModel {
 
     /// Encodes the model as a bag (absent optionals are left out).
     public func databag() throws -> Databag {
-        try DatabagEncoder(boolSpellingOverrides: Self.boolSpellings).encode(self)
+        var encoder = DatabagEncoder(boolSpellingOverrides: Self.boolSpellings)
+        encoder.omitFalseKeys = Self.trueOnlyKeys
+        return try encoder.encode(self)
     }
 }

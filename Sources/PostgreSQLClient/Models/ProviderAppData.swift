@@ -84,6 +84,8 @@ public struct ProviderAppData: DatabagModel, Hashable {
     }
 
     public static var boolSpellings: [String: BoolSpelling] { ["tls": .python, "subordinated": .lowercase] }
+    /// `subordinated` is only ever written as `"true"`.
+    public static var trueOnlyKeys: Set<String> { ["subordinated"] }
 
     /// The secret reference for a group, if the bag has one.
     public func secretURI(for group: SecretGroup) -> SecretURI? {
@@ -128,4 +130,9 @@ extension ProviderAppData: CustomStringConvertible, CustomDebugStringConvertible
     }
 
     public var debugDescription: String { description }
+}
+
+extension ProviderAppData: CustomReflectable {
+    /// `dump` and debuggers see the masked description, never a password.
+    public var customMirror: Mirror { Mirror(self, children: ["masked": description], displayStyle: .struct) }
 }

@@ -63,6 +63,8 @@ public struct RequirerAppData: DatabagModel, Hashable {
     }
 
     public static var boolSpellings: [String: BoolSpelling] { ["external-node-connectivity": .lowercase] }
+    /// `data_interfaces` writes `external-node-connectivity` only when it is `true`.
+    public static var trueOnlyKeys: Set<String> { ["external-node-connectivity"] }
 
     /// The parsed `database` value.
     public func databaseRequest() throws(FormatError) -> DatabaseRequest {

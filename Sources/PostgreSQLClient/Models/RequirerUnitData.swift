@@ -38,6 +38,11 @@ public struct RequirerUnitData: DatabagModel, Hashable {
     }
 }
 
+extension RequirerUnitData: CustomReflectable {
+    /// `dump` and debuggers see the masked description.
+    public var customMirror: Mirror { Mirror(self, children: ["masked": description], displayStyle: .struct) }
+}
+
 extension RequirerUnitData: CustomStringConvertible {
     /// Masks the snapshot, which can hold the provider's password.
     public var description: String {

@@ -9,9 +9,9 @@ extension DatabagValidator.Context {
         }
 
         if let database = values["database"] {
-            if database.contains("*") {
-                let isPrefixShape = database.hasSuffix("*") && database.filter({ $0 == "*" }).count == 1
-                    && database.dropLast().unicodeScalars.count >= DatabaseRequest.minimumPrefixCharacters
+            if database.unicodeScalars.contains("*") {
+                let isPrefixShape = database.unicodeScalars.last == "*" && database.unicodeScalars.filter({ $0 == "*" }).count == 1
+                    && database.unicodeScalars.count - 1 >= DatabaseRequest.minimumPrefixCharacters
                 if isPrefixShape {
                     if let problem = DatabaseRequest.nameProblem(database) {
                         add(.reqDatabaseName, "database", problem)

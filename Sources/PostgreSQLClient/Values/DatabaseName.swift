@@ -12,13 +12,15 @@ public enum DatabaseRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and checks a `database` value.
     public init(parsing value: String) throws(FormatError) {
-        if value.contains("*") {
-            guard value.hasSuffix("*"), value.firstIndex(of: "*") == value.index(before: value.endIndex) else {
+        // '*' is looked for among Unicode scalars: "abc*\u{301}" is not a prefix, nor a name.
+        let stars = value.unicodeScalars.filter { $0 == "*" }.count
+        if stars > 0 {
+            guard stars == 1, value.unicodeScalars.last == "*" else {
                 throw FormatError(
                     problem: "'*' other than as the last character",
                     expected: "a name, or a prefix ending in a single '*' (names*)")
             }
-            let stem = String(value.dropLast())
+            let stem = String(String.UnicodeScalarView(value.unicodeScalars.dropLast()))
             guard stem.unicodeScalars.count >= Self.minimumPrefixCharacters else {
                 throw FormatError(
                     problem: "prefix \(quoted(value)) has fewer than \(Self.minimumPrefixCharacters) characters before '*'",
@@ -34,7 +36,7 @@ public enum DatabaseRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks a plain database name (no `*`).
     public static func validateName(_ value: String) -> FormatError? {
-        if value.contains("*") {
+        if value.unicodeScalars.contains("*") {
             return FormatError(problem: "\(quoted(value)) contains '*'", expected: "a database name without '*'")
         }
         do { try checkName(value, shown: value) } catch { return error }

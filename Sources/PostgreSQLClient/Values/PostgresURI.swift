@@ -71,23 +71,11 @@ public struct PostgresURI: Sendable, Hashable, Codable, CustomStringConvertible,
         }
         self.scheme = String(prefix.dropLast(3))
         var rest = text.dropFirst(prefix.count)
-        var query: Substring?
-        if let mark = rest.firstIndex(of: "?") {
-            query = rest[rest.index(after: mark)...]
-            rest = rest[..<mark]
-        }
-        var pathPart: Substring?
-        // The authority ends at the first '/' after any userinfo.
-        let at = rest.lastIndex(of: "@")
-        let authorityStart = at.map { rest.index(after: $0) } ?? rest.startIndex
-        if let slash = rest[authorityStart...].firstIndex(of: "/") {
-            pathPart = rest[rest.index(after: slash)...]
-            rest = rest[..<slash]
-        }
-        var hostPart = rest
-        if let at {
-            let userinfo = rest[..<at]
-            hostPart = rest[rest.index(after: at)...]
+        // As libpq does: user information runs to the first '@' met before any '/'. Characters
+        // such as '?', ':' or '/' inside a password must be percent-encoded.
+        if let stop = rest.firstIndex(where: { $0 == "@" || $0 == "/" }), rest[stop] == "@" {
+            let userinfo = rest[..<stop]
+            rest = rest[rest.index(after: stop)...]
             if let colon = userinfo.firstIndex(of: ":") {
                 self.user = try Self.percentDecode(userinfo[..<colon], part: "user")
                 self.password = try Self.percentDecode(userinfo[userinfo.index(after: colon)...], part: "password")
@@ -99,6 +87,20 @@ public struct PostgresURI: Sendable, Hashable, Codable, CustomStringConvertible,
             self.user = nil
             self.password = nil
         }
+        if rest.contains("@") {
+            throw FormatError(problem: "an '@' that is not percent-encoded in the user information", expected: "%40 for '@' in a user name or password")
+        }
+        var query: Substring?
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
+        var pathPart: Substring?
+        if let slash = rest.firstIndex(of: "/") {
+            pathPart = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+        }
+        let hostPart = rest
         guard !hostPart.isEmpty else { throw FormatError(problem: "no host", expected: expected) }
         var hosts: [Host] = []
         for (index, item) in hostPart.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
@@ -226,5 +228,12 @@ public struct PostgresURI: Sendable, Hashable, Codable, CustomStringConvertible,
         case 0x41...0x46: return b - 0x41 + 10
         default: return b - 0x61 + 10
         }
+    }
+}
+
+extension PostgresURI: CustomReflectable {
+    /// `dump` and debuggers see the masked URI, never the password.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["uri": description], displayStyle: .struct)
     }
 }
