@@ -52,6 +52,7 @@ let package = Package(
             name: "PGClientCLI",
             dependencies: [
                 "PostgreSQLClient",
+                "PostgreSQLClientTestKit",
                 "JujuJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

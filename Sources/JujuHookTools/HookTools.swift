@@ -21,6 +21,17 @@ public protocol HookTools: Sendable {
     func statusSet(_ status: WorkloadStatus, message: String, application: Bool) throws(HookToolError)
     /// `juju-log --log-level LEVEL MESSAGE`.
     func log(_ level: LogLevel, _ message: String) throws(HookToolError)
+
+    /// `secret-add --owner application [--label LABEL] key=value...`: returns the new secret's URI.
+    func secretAdd(content: [String: String], label: String?) throws(HookToolError) -> String
+    /// `secret-get [ID] [--label LABEL] [--refresh|--peek] --format=json`.
+    func secretGet(id: String?, label: String?, refresh: Bool, peek: Bool) throws(HookToolError) -> [String: String]
+    /// `secret-set ID key=value...`: a new revision.
+    func secretSet(id: String, content: [String: String]) throws(HookToolError)
+    /// `secret-grant ID -r RELATION_ID`.
+    func secretGrant(id: String, relationID: Int) throws(HookToolError)
+    /// `secret-remove ID`.
+    func secretRemove(id: String) throws(HookToolError)
 }
 
 /// The statuses `status-set` accepts.

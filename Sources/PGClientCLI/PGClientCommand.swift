@@ -8,7 +8,7 @@ public struct PGClientCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 clean, 1 violations or failures found, 2 unusable input.
             """,
-        subcommands: [CheckCommand.self]
+        subcommands: [CheckCommand.self, ConformanceCommand.self]
     )
 
     public init() {}

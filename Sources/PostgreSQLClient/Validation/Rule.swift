@@ -20,6 +20,17 @@ public struct Rule: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { id }
+
+    /// Whether a remote bag breaking this rule stops a requirer's hook (see
+    /// `Specs/postgresql_client-v0.md`, REQ-EVT-REMOTE-INVALID); other rules only log a warning.
+    public var blocksRequirer: Bool { Rule.requirerBlocking.contains(id) }
+
+    static let requirerBlocking: Set<String> = [
+        "PROV-CREDENTIALS-PAIR", "PROV-CREDENTIALS-EXCLUSIVE", "PROV-USERNAME-FORMAT", "PROV-DATABASE-REQUIRED",
+        "PROV-DATABASE-NAME", "PROV-ENDPOINTS-REQUIRED", "PROV-ENDPOINTS-FORMAT", "PROV-READ-ONLY-ENDPOINTS-FORMAT",
+        "PROV-URIS-FORMAT", "PROV-READ-ONLY-URIS-FORMAT", "PROV-TLS-FLAG", "PROV-TLS-CA-FORMAT", "PROV-SECRET-URI",
+        "PROV-PREFIX-DATABASES-FORMAT", "PROV-STATUS-FORMAT", "PROV-DATA-SNAPSHOT",
+    ]
 }
 
 /// The four databags of one `postgresql_client` relation, plus "any bag" for generic rules.
@@ -169,8 +180,8 @@ extension Rule {
         id: "PROV-REQUIRER-FIELD", bag: .providerApp, field: "*",
         summary: "The provider's application bag holds no field that only the requirer writes (requested-secrets, extra-user-roles, entity-type, ...).")
 
-    /// Every rule, in the order of `Specs/postgresql_client-v0.md`.
-    public static let all: [Rule] = [
+    /// The databag validation rules (what `pgclient check` and ``DatabagValidator`` report).
+    public static let validationRules: [Rule] = [
         .bagValueString, .bagKeyFormat, .bagValueEmpty,
         .reqDatabaseRequired, .reqDatabaseName, .reqDatabasePrefix,
         .reqRequestedSecretsFormat, .reqRequestedSecretsKeys, .reqRequestedSecretsCredentials,
@@ -186,6 +197,11 @@ extension Rule {
         .provSubordinatedFlag, .provStatusFormat, .provDataSnapshot, .provEntityCredentials,
         .provRequirerField,
     ]
+
+    /// Every rule, in the order of `Specs/postgresql_client-v0.md`: databag rules, then the
+    /// behaviour of the requirer and provider engines, then the Juju rules the in-memory model
+    /// enforces.
+    public static let all: [Rule] = validationRules + requirerBehaviour + providerBehaviour + jujuRules
 
     /// Looks a rule up by id.
     public static func named(_ id: String) -> Rule? {

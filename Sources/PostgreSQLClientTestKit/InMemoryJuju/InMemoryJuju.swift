@@ -1,0 +1,149 @@
+import JujuHookTools
+import PostgreSQLClient
+import Synchronization
+
+/// A Juju model in memory, with Juju's rules: only the leader reads or writes its application
+/// bag, nobody writes the other side's bags, `""` deletes, secrets have owners, labels,
+/// revisions and grants. Every refusal is a ``HookToolError`` whose message starts with the rule
+/// id (`JUJU-APP-BAG-LEADER`, ...). ``tools(for:)`` gives one unit's view as ``HookTools``.
+public final class InMemoryJuju: Sendable {
+    /// One relation between two applications.
+    public struct Relation: Sendable, Hashable {
+        public var id: Int
+        /// Endpoint name on each application's side.
+        public var endpoints: [String: String]
+        public var interface: String
+        /// The two applications.
+        public var apps: [String]
+        /// Units in scope, per application.
+        public var units: [String: [String]]
+        public var appBags: [String: Databag]
+        public var unitBags: [String: Databag]
+    }
+
+    /// One Juju secret.
+    public struct Secret: Sendable, Hashable {
+        public var id: String
+        public var owner: String
+        public var ownerLabel: String?
+        public var consumerLabels: [String: String] = [:]
+        /// Revision n is `revisions[n - 1]`.
+        public var revisions: [[String: String]]
+        /// Applications it is granted to.
+        public var grants: Set<String> = []
+        /// The revision each consumer application tracks.
+        public var tracked: [String: Int] = [:]
+        public var latest: Int { revisions.count }
+    }
+
+    /// A hook-tool call as the unit made it.
+    public struct Call: Sendable, Hashable, CustomStringConvertible {
+        public var unit: String
+        public var argv: [String]
+        public var description: String { "\(unit): " + argv.joined(separator: " ") }
+    }
+
+    struct State: Sendable {
+        var relations: [Int: Relation] = [:]
+        var secrets: [String: Secret] = [:]
+        var leaders: [String: String] = [:]
+        var nextSecret = 1
+        var calls: [Call] = []
+        var statuses: [String: (WorkloadStatus, String)] = [:]
+        var logs: [String] = []
+    }
+
+    let state = Mutex(State())
+
+    public init() {}
+
+    // MARK: Setting up (what Juju and the other side do)
+
+    public func addRelation(_ relation: Relation) {
+        state.withLock { $0.relations[relation.id] = relation }
+    }
+
+    public func relation(_ id: Int) -> Relation? { state.withLock { $0.relations[id] } }
+
+    public func removeRelation(_ id: Int) { state.withLock { _ = $0.relations.removeValue(forKey: id) } }
+
+    /// Makes `unit` the leader of its application (`nil` unit: no leader for `app`).
+    public func setLeader(app: String, unit: String?) {
+        state.withLock { $0.leaders[app] = unit }
+    }
+
+    /// Replaces an application's bag wholesale (as the other side's leader would).
+    public func setAppBag(relation id: Int, app: String, _ bag: Databag) {
+        state.withLock { $0.relations[id]?.appBags[app] = bag }
+    }
+
+    /// Replaces a unit's bag wholesale, entering it into the relation if needed.
+    public func setUnitBag(relation id: Int, unit: String, _ bag: Databag) {
+        state.withLock { s in
+            guard var relation = s.relations[id] else { return }
+            relation.unitBags[unit] = bag
+            let app = Self.app(of: unit)
+            if !(relation.units[app] ?? []).contains(unit) { relation.units[app, default: []].append(unit) }
+            s.relations[id] = relation
+        }
+    }
+
+    /// Takes a unit out of the relation (relation-departed).
+    public func removeUnit(relation id: Int, unit: String) {
+        state.withLock { s in
+            s.relations[id]?.units[Self.app(of: unit)]?.removeAll { $0 == unit }
+            s.relations[id]?.unitBags.removeValue(forKey: unit)
+        }
+    }
+
+    /// Adds or replaces a secret as its owner would (a changed content adds a revision).
+    public func putSecret(id: String, owner: String, label: String?, revision: Int, content: [String: String], grantedTo: Set<String>) {
+        state.withLock { s in
+            if var existing = s.secrets[id] {
+                if existing.revisions.last != content { existing.revisions.append(content) }
+                existing.grants.formUnion(grantedTo)
+                s.secrets[id] = existing
+            } else {
+                var secret = Secret(id: id, owner: owner, revisions: Array(repeating: content, count: max(revision, 1)), grants: grantedTo)
+                if let label {
+                    if grantedTo.isEmpty { secret.ownerLabel = label } else { for app in grantedTo { secret.consumerLabels[app] = label } }
+                }
+                s.secrets[id] = secret
+            }
+        }
+    }
+
+    public func secret(_ id: String) -> Secret? { state.withLock { $0.secrets[id] } }
+    public var secrets: [Secret] { state.withLock { Array($0.secrets.values) } }
+
+    /// Every hook-tool call so far.
+    public var calls: [Call] { state.withLock { $0.calls } }
+    public func clearCalls() { state.withLock { $0.calls.removeAll() } }
+    public var logs: [String] { state.withLock { $0.logs } }
+
+    /// The workload status a unit (or `app` for the application) last set.
+    public func status(of owner: String) -> (WorkloadStatus, String)? { state.withLock { $0.statuses[owner] } }
+
+    /// One unit's view of the model, as hook tools.
+    public func tools(for unit: String) -> InMemoryHookTools { InMemoryHookTools(model: self, unit: unit) }
+
+    static func app(of unit: String) -> String { String(unit.split(separator: "/").first ?? Substring(unit)) }
+
+    func record(_ unit: String, _ argv: [String]) {
+        state.withLock { $0.calls.append(Call(unit: unit, argv: argv)) }
+    }
+
+    func nextSecretID() -> String {
+        state.withLock { s in
+            defer { s.nextSecret += 1 }
+            let alphabet = Array("0123456789abcdefghijklmnopqrstuv")
+            var n = s.nextSecret
+            var id = ""
+            for _ in 0..<20 {
+                id.append(alphabet[n % 32])
+                n /= 32
+            }
+            return "secret:" + String(id.reversed())
+        }
+    }
+}
