@@ -74,10 +74,11 @@ public struct RelationHookRunner: Sendable {
     }
 
     /// Runs the provider engine for one hook, lets `charm` answer each event through the
-    /// session, and applies the result.
+    /// session, then `afterEvents` (the charm's own handler of the hook), and applies the result.
     public func runProvider(
         _ provider: DatabaseProvider, hook: RelationHook, scope: Scope,
-        charm: (LibraryEvent, inout ProviderSession) throws(EngineError) -> Void = { _, _ in }
+        charm: (LibraryEvent, inout ProviderSession) throws(EngineError) -> Void = { _, _ in },
+        afterEvents: (inout ProviderSession) throws(EngineError) -> Void = { _ in }
     ) throws(EngineError) -> EngineOutput {
         let context: RelationContext
         do {
@@ -90,6 +91,7 @@ public struct RelationHookRunner: Sendable {
         for event in output.events {
             try charm(event, &session)
         }
+        try afterEvents(&session)
         return try apply(session.output, context: context)
     }
 

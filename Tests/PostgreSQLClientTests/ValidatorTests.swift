@@ -276,7 +276,7 @@ struct ValidatorTests {
     @Test("every rule but BAG-VALUE-STRING has a negative case above")
     func everyRuleCovered() {
         let covered = Set(Self.negative.flatMap { $0.expected.map { String($0.prefix(while: { $0 != " " })) } })
-        let all = Set(Rule.all.map(\.id)).subtracting(["BAG-VALUE-STRING"])
+        let all = Set(Rule.validationRules.map(\.id)).subtracting(["BAG-VALUE-STRING"])
         #expect(all.subtracting(covered).sorted() == [])
         #expect(covered.subtracting(all).sorted() == [])
     }
@@ -350,13 +350,13 @@ struct ValidatorTests {
 
     @Test("the rule catalogue: 40 unique ids, looked up by id, bag kind matching the prefix")
     func catalogue() {
-        #expect(Rule.all.count == 40)
-        #expect(Set(Rule.all.map(\.id)).count == 40)
+        #expect(Rule.validationRules.count == 40)
+        #expect(Set(Rule.validationRules.map(\.id)).count == 40)
         #expect(Rule.named("PROV-TLS-FLAG") == .provTLSFlag)
         #expect(Rule.named("BAG-VALUE-STRING")?.bag == .any)
         #expect(Rule.named("prov-tls-flag") == nil)
         #expect(Rule.named("NOPE") == nil)
-        for rule in Rule.all {
+        for rule in Rule.validationRules {
             let expectedBag: BagKind =
                 rule.id.hasPrefix("BAG-") ? .any : rule.id.hasPrefix("REQU-") ? .requirerUnit
                 : rule.id.hasPrefix("REQ-") ? .requirerApp : .providerApp

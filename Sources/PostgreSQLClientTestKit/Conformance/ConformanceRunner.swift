@@ -74,15 +74,32 @@ public struct ConformanceRunner: Sendable {
                     let requirer = try DatabaseRequirer(v.library.requirerConfiguration)
                     events = try runner.runRequirer(requirer, hook: hook, scope: scope).events
                 case .provider:
+                    // Events are recorded as they reach the charm, so a failing call still
+                    // shows the event that led to it. A handler whose `on` is the hook's name
+                    // is the charm's own handler of that hook: it runs after the library events.
                     let provider = DatabaseProvider(relationName: v.library.relationName)
-                    events = try runner.runProvider(provider, hook: hook, scope: scope) { event, session throws(EngineError) in
-                        for handler in step.charm where handler.on == event.name {
-                            for call in handler.calls { try Self.perform(call, on: &session) }
-                        }
-                    }.events
+                    var seen: [LibraryEvent] = []
+                    do {
+                        _ = try runner.runProvider(provider, hook: hook, scope: scope, charm: { event, session throws(EngineError) in
+                            seen.append(event)
+                            for handler in step.charm where handler.on == event.name {
+                                for call in handler.calls { try Self.perform(call, on: &session) }
+                            }
+                        }, afterEvents: { session throws(EngineError) in
+                            for handler in step.charm where handler.on == step.hook {
+                                for call in handler.calls { try Self.perform(call, on: &session) }
+                            }
+                        })
+                        events = seen
+                    } catch {
+                        events = seen
+                        throw error
+                    }
                 }
-            } catch {
+            } catch let error as EngineError {
                 failure = error
+            } catch {
+                failure = EngineError(code: "UNEXPECTED", message: "\(error)")
             }
 
             let after = model.relation(rel.id)!

@@ -19,6 +19,19 @@ public final class InMemoryJuju: Sendable {
         public var units: [String: [String]]
         public var appBags: [String: Databag]
         public var unitBags: [String: Databag]
+
+        public init(
+            id: Int, endpoints: [String: String], interface: String = "postgresql_client", apps: [String],
+            units: [String: [String]], appBags: [String: Databag] = [:], unitBags: [String: Databag] = [:]
+        ) {
+            self.id = id
+            self.endpoints = endpoints
+            self.interface = interface
+            self.apps = apps
+            self.units = units
+            self.appBags = appBags
+            self.unitBags = unitBags
+        }
     }
 
     /// One Juju secret.
