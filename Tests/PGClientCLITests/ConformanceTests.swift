@@ -82,6 +82,15 @@ struct ConformanceTests {
         #expect(unparsable.exitCode == 2)
     }
 
+    @Test("a folder without vectors is unusable (exit 2), a folder of other JSON is searched quietly")
+    func folders() throws {
+        let empty = ConformanceRunnerCLI().run(paths: [Repository.url("Fixtures/databags").path])
+        #expect(empty.exitCode == 2)
+        #expect(empty.standardError.contains("no conformance vector found"))
+        let mixed = ConformanceRunnerCLI().run(paths: [Repository.url("Fixtures").path])
+        #expect(mixed.exitCode == 0, "databag fixtures beside the vectors are skipped: \(mixed.standardError)")
+    }
+
     @Test("a failing vector prints FAIL with the step, bag, key, expected and actual, and exits 1")
     func failingVector() throws {
         let text = Self.base.replacingOccurrences(of: #""expect": {"events": []}"#, with: #""set_remote_app_data": {"database": "names_db", "username": "u", "password": "secretpw1", "endpoints": "db:5432"}, "expect": {"events": [], "local_unit_data": {}}"#)

@@ -42,7 +42,7 @@ public struct DatabaseProvider: Sendable {
             name = "database_requested"
         } else if diff.added.contains("database"), diff.added.contains("entity-type") {
             name = "database_entity_requested"
-        } else if diff.touched("entity-permissions") {
+        } else if !diff.added.contains("entity-type"), diff.touched("entity-permissions") {
             name = "database_entity_permissions_changed"
         } else {
             name = nil

@@ -32,13 +32,13 @@ public struct ConformanceRunner: Sendable {
     func execute(_ v: ConformanceVector) throws {
         let model = InMemoryJuju()
         let rel = v.relation
-        let remoteUnits = rel.remoteUnitsData.keys.sorted()
-        var unitBags = rel.remoteUnitsData
-        unitBags[v.localUnit] = rel.localUnitData
+        let remoteUnits = rel.remoteUnitsData.keys.sorted { (Int($0.split(separator: "/").last ?? "") ?? 0) < (Int($1.split(separator: "/").last ?? "") ?? 0) }
+        var unitBags = rel.remoteUnitsData.mapValues(\.normalized)
+        unitBags[v.localUnit] = rel.localUnitData.normalized
         model.addRelation(InMemoryJuju.Relation(
             id: rel.id, endpoints: [v.localApp: rel.endpoint, rel.remoteApp: rel.endpoint], interface: rel.interface,
             apps: [v.localApp, rel.remoteApp], units: [v.localApp: [v.localUnit], rel.remoteApp: remoteUnits],
-            appBags: [v.localApp: rel.localAppData, rel.remoteApp: rel.remoteAppData], unitBags: unitBags))
+            appBags: [v.localApp: rel.localAppData.normalized, rel.remoteApp: rel.remoteAppData.normalized], unitBags: unitBags))
         model.setLeader(app: v.localApp, unit: v.leader ? v.localUnit : nil)
         model.setLeader(app: rel.remoteApp, unit: remoteUnits.first)
         for secret in v.secrets { put(secret, model: model, vector: v) }

@@ -17,10 +17,19 @@ public struct ConformanceSuite: Sendable {
     public init(files: [(path: String, text: String, fromFolder: Bool)]) throws(VectorLoadError) {
         var entries: [Entry] = []
         for file in files {
-            if file.fromFolder, let value = try? JSONParser().parse(file.text), value["format"]?.stringValue?.hasPrefix("pgclient-vector/") != true {
-                continue
+            if file.fromFolder {
+                // In folders, other JSON (databag fixtures, manifests) is skipped; a file that
+                // looks like a vector but is broken is not (it must not vanish silently).
+                if let value = try? JSONParser().parse(file.text) {
+                    guard value["format"]?.stringValue?.hasPrefix("pgclient-vector/") == true else { continue }
+                } else if !file.text.contains("pgclient-vector/") {
+                    continue
+                }
             }
             entries.append(Entry(file: file.path, vector: try ConformanceVector(json: file.text, file: file.path)))
+        }
+        guard !entries.isEmpty else {
+            throw VectorLoadError(file: files.first?.path ?? "(no files)", field: "(files)", problem: "no conformance vector found; a run that checks nothing is not a pass")
         }
         self.entries = entries
     }
