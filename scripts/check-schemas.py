@@ -41,5 +41,14 @@ for entry in manifest:
     if bool(problems) != bool(entry["rules"]):
         disagreements += 1
         print(f"DISAGREE {entry['file']}: rules {entry['rules']}, schema says {problems[:3]}")
+# Every conformance vector must validate against the vector schema.
+vector_schema = json.loads((root / "Specs/schemas/vector.schema.json").read_text())
+validator = Draft202012Validator(vector_schema)
+for path in sorted((root / "Fixtures/vectors").rglob("*.json")):
+    checked += 1
+    problems = [e.message for e in validator.iter_errors(json.loads(path.read_text()))]
+    if problems:
+        disagreements += 1
+        print(f"VECTOR SCHEMA {path.relative_to(root)}: {problems[:2]}")
 print(f"{checked - disagreements} passed, {disagreements} failed")
 sys.exit(1 if disagreements else 0)
