@@ -6,7 +6,7 @@ import Testing
 @Suite("A relation's whole life between two applications, in Juju's hook order")
 struct RelationLifeDriverTests {
     @Test("two requirer units and two provider units, Juju 3 and 2.9: each requirer unit gets database_created once, the provider leader answers once", arguments: ["3.6.4", "2.9.49"])
-    func wholeLife(version: String) throws {
+    func wholeLife(version: String) async throws {
         let juju = try JujuVersion(parsing: version)
         let model = InMemoryJuju()
         model.addRelation(.init(
@@ -30,7 +30,7 @@ struct RelationLifeDriverTests {
             }
         }
         let driver = RelationLifeDriver(model: model, relationID: 5, requirerUnits: requirers, providerUnits: providers)
-        let fired = driver.integrate()
+        let fired = await driver.integrate()
         #expect(fired.allSatisfy { $0.error == nil }, "\(fired)")
         // Juju's order: created everywhere first, then joined before changed for each remote unit.
         #expect(fired.prefix(4).map(\.hook) == Array(repeating: "relation-created", count: 4))
@@ -52,8 +52,8 @@ struct RelationLifeDriverTests {
             #expect(relation.appBags["pg"]?["password"] == "Zr8Pw0rdDriverLife0000000000000")
         }
         // Nothing left to react to.
-        #expect(driver.settle().isEmpty)
-        let ending = driver.remove()
+        #expect(await driver.settle().isEmpty)
+        let ending = await driver.remove()
         #expect(ending.allSatisfy { $0.error == nil && $0.events.isEmpty }, "\(ending)")
         #expect(ending.suffix(4).map(\.hook) == Array(repeating: "relation-broken", count: 4))
         #expect(model.relation(5) == nil)

@@ -36,8 +36,8 @@ public final class RelationLifeDriver: Sendable {
     /// Every hook fired so far.
     public var fired: [Fired] { history.withLock { $0 } }
 
-    func fire(_ unit: any RelationUnit, _ hook: RelationHook, name: String) -> HookResult {
-        let result = unit.run(hook)
+    func fire(_ unit: any RelationUnit, _ hook: RelationHook, name: String) async -> HookResult {
+        let result = await unit.run(hook)
         history.withLock {
             $0.append(Fired(unit: unit.unitName, hook: name, events: result.events.map(\.name), error: result.error?.code))
         }
@@ -61,29 +61,29 @@ public final class RelationLifeDriver: Sendable {
     /// relation-created on every unit, then relation-joined and relation-changed for every
     /// remote unit, then ``settle(maxRounds:)``.
     @discardableResult
-    public func integrate() -> [Fired] {
+    public func integrate() async -> [Fired] {
         let start = fired.count
-        for side in sides { for unit in side { _ = fire(unit, .created, name: "relation-created") } }
+        for side in sides { for unit in side { _ = await fire(unit, .created, name: "relation-created") } }
         for (index, side) in sides.enumerated() {
             let others = sides[1 - index]
             for unit in side {
                 for remote in others {
-                    _ = fire(unit, .joined(remoteUnit: remote.unitName), name: "relation-joined (\(remote.unitName))")
-                    let result = fire(unit, .changed(remoteUnit: remote.unitName), name: "relation-changed (\(remote.unitName))")
+                    _ = await fire(unit, .joined(remoteUnit: remote.unitName), name: "relation-joined (\(remote.unitName))")
+                    let result = await fire(unit, .changed(remoteUnit: remote.unitName), name: "relation-changed (\(remote.unitName))")
                     if result.error == nil {
                         seen.withLock { $0[unit.unitName] = remoteBags(for: unit.unitName) }
                     }
                 }
             }
         }
-        settle()
+        await settle()
         return Array(fired.dropFirst(start))
     }
 
     /// Fires relation-changed on every unit that has not seen the current state of a remote bag,
     /// until no bag changes (or `maxRounds`).
     @discardableResult
-    public func settle(maxRounds: Int = 20) -> [Fired] {
+    public func settle(maxRounds: Int = 20) async -> [Fired] {
         let start = fired.count
         for _ in 0..<maxRounds {
             var firedAny = false
@@ -96,7 +96,7 @@ public final class RelationLifeDriver: Sendable {
                     firedAny = true
                     for member in changed {
                         let remoteUnit = member.contains("/") ? member : nil
-                        let result = fire(unit, .changed(remoteUnit: remoteUnit), name: "relation-changed (\(member))")
+                        let result = await fire(unit, .changed(remoteUnit: remoteUnit), name: "relation-changed (\(member))")
                         if result.error == nil {
                             seen.withLock { $0[unit.unitName, default: [:]][member] = now[member] }
                         }
@@ -111,16 +111,16 @@ public final class RelationLifeDriver: Sendable {
     /// relation-departed on each unit for every remote unit, then relation-broken everywhere;
     /// the relation is then gone from the model.
     @discardableResult
-    public func remove() -> [Fired] {
+    public func remove() async -> [Fired] {
         let start = fired.count
         for (index, side) in sides.enumerated() {
             for unit in side {
                 for remote in sides[1 - index] {
-                    _ = fire(unit, .departed(remoteUnit: remote.unitName), name: "relation-departed (\(remote.unitName))")
+                    _ = await fire(unit, .departed(remoteUnit: remote.unitName), name: "relation-departed (\(remote.unitName))")
                 }
             }
         }
-        for side in sides { for unit in side { _ = fire(unit, .broken, name: "relation-broken") } }
+        for side in sides { for unit in side { _ = await fire(unit, .broken, name: "relation-broken") } }
         model.removeRelation(relationID)
         return Array(fired.dropFirst(start))
     }

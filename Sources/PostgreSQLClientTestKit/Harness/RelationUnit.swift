@@ -5,7 +5,7 @@ public protocol RelationUnit: Sendable {
     /// The unit, e.g. `demo-api-charm/0`.
     var unitName: String { get }
     /// Runs one relation hook on this unit.
-    func run(_ hook: RelationHook) -> HookResult
+    func run(_ hook: RelationHook) async -> HookResult
 }
 
 extension RequirerHarness: RelationUnit {
