@@ -21,10 +21,15 @@ let package = Package(
         .library(name: "PostgreSQLClient", targets: ["PostgreSQLClient"]),
         .library(name: "JujuHookTools", targets: ["JujuHookTools"]),
         .library(name: "PostgreSQLClientTestKit", targets: ["PostgreSQLClientTestKit"]),
+        .library(name: "PostgreSQLClientPostgres", targets: ["PostgreSQLClientPostgres"]),
+        .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
         .executable(name: "pgclient", targets: ["pgclient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only PostgreSQLClientPostgres (the real allocator and the throw-away server) uses these.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,10 +54,25 @@ let package = Package(
             dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"]
         ),
         .target(
+            name: "PostgreSQLClientPostgres",
+            dependencies: [
+                "PostgreSQLClientTestKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DemoAPICharm",
+            dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"],
+            path: "Examples/DemoAPICharm"
+        ),
+        .target(
             name: "PGClientCLI",
             dependencies: [
                 "PostgreSQLClient",
                 "PostgreSQLClientTestKit",
+                "DemoAPICharm",
                 "JujuJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -63,7 +83,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PGClientBenchmarks",
-            dependencies: ["JujuJSON", "PostgreSQLClient"],
+            dependencies: ["JujuJSON", "PostgreSQLClient", "PostgreSQLClientTestKit"],
             path: "Benchmarks/PGClientBenchmarks"
         ),
         .executableTarget(
@@ -84,8 +104,20 @@ let package = Package(
             dependencies: ["JujuHookTools", "PostgreSQLClient"]
         ),
         .testTarget(
+            name: "PostgreSQLClientPostgresTests",
+            dependencies: [
+                "PostgreSQLClientPostgres",
+                "PostgreSQLClientTestKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
             name: "PostgreSQLClientTestKitTests",
             dependencies: ["PostgreSQLClientTestKit", "PostgreSQLClient", "JujuJSON"]
+        ),
+        .testTarget(
+            name: "DemoAPICharmTests",
+            dependencies: ["DemoAPICharm", "PostgreSQLClient", "JujuJSON"]
         ),
         .testTarget(
             name: "PGClientCLITests",

@@ -3,6 +3,7 @@
 // Prints times measured side by side in one run, and their ratio.
 import Foundation
 import JujuJSON
+import PostgreSQLClientTestKit
 
 /// A provider application bag as postgresql-k8s writes it under Juju 2.9 (plaintext), ~500 bytes.
 let providerBag = #"""
@@ -22,7 +23,19 @@ func measure(_ label: String, iterations: Int, _ body: () throws -> Int) rethrow
     return perCall
 }
 
-let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 50_000 : 50_000
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "fake-provider" {
+    // swift run -c release PGClientBenchmarks fake-provider
+    print("Allocating relations on the in-memory fake postgresql-k8s (request → credentials written), one run each")
+    for mode in [SecretsMode.plaintext, .secrets] {
+        for n in [100, 1_000, 10_000] {
+            let (seconds, per) = await FakeProviderBenchmark.run(relations: n, mode: mode)
+            print(String(format: "  %-9@ %6d relations: %7.3f s, %6.1f µs per relation", mode.rawValue as NSString, n, seconds, per * 1e6))
+        }
+    }
+    exit(0)
+}
+let iterations = arguments.first.flatMap { Int($0) } ?? 50_000
 let bytes = Array(providerBag.utf8)
 let data = Data(bytes)
 let parser = JSONParser()

@@ -100,3 +100,25 @@ struct CLIProcessTests {
         return String(fixture.file.dropFirst("invalid/".count))
     }
 }
+
+@Suite("pgclient demo, in memory")
+struct DemoProcessTests {
+    @Test("the tutorial replays: integrate → active with the environment, remove → waiting; no password printed")
+    func demo() throws {
+        let output = try CLIProcessTests.run(["demo", "--in-memory", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("[3/6] juju integrate postgresql-k8s demo-api-charm") })
+        #expect(lines.contains { $0.contains("postgresql-k8s/0 relation-changed (demo-api-charm/0) → database_requested") })
+        #expect(lines.contains { $0.contains("demo-api-charm/0 relation-changed (postgresql-k8s) → database_created") })
+        #expect(lines.contains { $0.contains("postgresql-k8s:database        demo-api-charm:database        postgresql_client  regular") })
+        #expect(lines.contains("      DEMO_SERVER_DB_PASSWORD=********"))
+        #expect(lines.contains("      DEMO_SERVER_DB_USER=relation_id_1"))
+        let summary = try #require(lines.last)
+        #expect(summary.contains(#""status_after_integrate":"active""#))
+        #expect(summary.contains(#""status_after_remove":"waiting: Waiting for database relation""#))
+        // The fake's passwords are 16 alphanumerics; none may appear in the transcript.
+        let password = try #require(output.stdout.range(of: #"DEMO_SERVER_DB_PASSWORD": "([^"]*)""#, options: .regularExpression))
+        #expect(output.stdout[password].contains("********"))
+    }
+}

@@ -14,6 +14,23 @@ public struct DatabaseCredentials: Sendable, Hashable, CustomStringConvertible, 
     public var tlsCA: String?
     public var version: String?
 
+    public init(
+        primary: Endpoint, endpoints: EndpointList, readOnlyEndpoints: EndpointList?, username: String, password: String,
+        database: String, uris: PostgresURI?, readOnlyURIs: PostgresURI?, tls: Bool, tlsCA: String?, version: String?
+    ) {
+        self.primary = primary
+        self.endpoints = endpoints
+        self.readOnlyEndpoints = readOnlyEndpoints
+        self.username = username
+        self.password = password
+        self.database = database
+        self.uris = uris
+        self.readOnlyURIs = readOnlyURIs
+        self.tls = tls
+        self.tlsCA = tlsCA
+        self.version = version
+    }
+
     public var host: String { primary.host }
     public var port: UInt16 { primary.port }
 

@@ -1,3 +1,0 @@
-import PGClientCLI
-
-PGClientCommand.main()
