@@ -72,8 +72,10 @@ let package = Package(
             dependencies: [
                 "PostgreSQLClient",
                 "PostgreSQLClientTestKit",
+                "PostgreSQLClientPostgres",
                 "DemoAPICharm",
                 "JujuJSON",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,7 @@
 # then runs the whole test suite. `swift test` runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-prerequisites.sh
+scripts/install-prerequisites.sh --postgresql
 swift build
 scripts/check-runtime-footprint.sh --runs 10
 scripts/check-leaks.sh

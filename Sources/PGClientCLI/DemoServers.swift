@@ -1,7 +1,6 @@
-/// Starts the demo's PostgreSQL server. Filled by the PostgreSQL product (see
-/// `PostgresDemoServer`); until a server can be started the demo runs in memory.
+/// Starts the demo's PostgreSQL server (a throw-away PostgreSQL 15, see `PostgresDemoServer`).
 enum DemoServers {
     static func start() async throws -> any DemoServer {
-        throw DemoError("PostgreSQL support is not built into this pgclient")
+        try await startPostgres()
     }
 }

@@ -65,15 +65,15 @@ public final class TutorialDemo: Sendable {
         say("pgclient demo: replaying \"Integrate your charm with PostgreSQL\" on an in-memory Juju \(jujuVersion) model, \(database == nil ? "with the in-memory fake postgresql-k8s" : "with the fake postgresql-k8s on a real PostgreSQL 15 server")")
         say()
 
-        say("[1/6] juju deploy ./demo-api-charm_ubuntu-22.04-amd64.charm --resource demo-server-image=ghcr.io/canonical/api_demo_server:1.0.1")
+        say("[1/7] juju deploy ./demo-api-charm_ubuntu-22.04-amd64.charm --resource demo-server-image=ghcr.io/canonical/api_demo_server:1.0.1")
         say("      juju deploy postgresql-k8s --channel 14/stable --trust")
         model.setLeader(app: DemoAPICharm.appName, unit: "\(DemoAPICharm.appName)/0")
         say()
-        say("[2/6] juju status")
+        say("[2/7] juju status")
         statusTable(relations: false, provider: provider)
 
         say()
-        say("[3/6] juju integrate postgresql-k8s \(DemoAPICharm.appName)")
+        say("[3/7] juju integrate postgresql-k8s \(DemoAPICharm.appName)")
         model.addRelation(.init(
             id: relationID, endpoints: [DemoAPICharm.appName: DemoAPICharm.relationName, "postgresql-k8s": "database"],
             apps: [DemoAPICharm.appName, "postgresql-k8s"],
@@ -102,12 +102,12 @@ public final class TutorialDemo: Sendable {
             if let error = hook.error { throw DemoError("the \(hook.hook) hook of \(hook.unit) failed with \(error)") }
         }
         say()
-        say("[4/6] juju status --relations")
+        say("[4/7] juju status --relations")
         statusTable(relations: true, provider: provider)
         let afterIntegrate = charmBox.state.withLock { $0.status }
 
         say()
-        say("[5/6] what \(DemoAPICharm.appName) handed to Pebble (container \(DemoAPICharm.containerName), passwords masked)")
+        say("[5/7] what \(DemoAPICharm.appName) handed to Pebble (container \(DemoAPICharm.containerName), passwords masked)")
         let (layer, environment) = charmBox.state.withLock { ($0.layer, $0.environment) }
         guard let layer else { throw DemoError("demo-api-charm did not get database credentials: \(afterIntegrate.1)") }
         for key in environment.keys.sorted() {
@@ -117,9 +117,9 @@ public final class TutorialDemo: Sendable {
 
         var names: [String] = []
         var denied: Bool?
+        say()
+        say("[6/7] the workload uses the database with those credentials (the tutorial's curl calls)")
         if let database {
-            say()
-            say("[5b/6] the workload uses the database with those credentials (the tutorial's curl calls)")
             let user = environment["DEMO_SERVER_DB_USER"]!
             let password = environment["DEMO_SERVER_DB_PASSWORD"]!
             _ = try await database.query(user: user, password: password, database: DemoAPICharm.databaseName, sql: "CREATE TABLE IF NOT EXISTS names (id SERIAL PRIMARY KEY, name TEXT NOT NULL)", parameters: [])
@@ -132,11 +132,11 @@ public final class TutorialDemo: Sendable {
             say("      curl http://10.1.157.90:8000/names → \(JSONValue.array(names.map(JSONValue.string)).serialized())")
             denied = try await otherRelationIsDenied(provider: provider, database: database)
         } else {
-            say("      (no PostgreSQL server: pass --postgres, or install postgresql, to use real roles and databases)")
+            say("      skipped: no PostgreSQL server (install postgresql, or pass --postgres to require one)")
         }
 
         say()
-        say("[6/6] juju remove-relation \(DemoAPICharm.appName) postgresql-k8s")
+        say("[7/7] juju remove-relation \(DemoAPICharm.appName) postgresql-k8s")
         for hook in await driver.remove() {
             say("      \(hook)")
         }

@@ -108,7 +108,7 @@ struct DemoProcessTests {
         let output = try CLIProcessTests.run(["demo", "--in-memory", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let lines = output.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.contains("[3/6] juju integrate postgresql-k8s demo-api-charm") })
+        #expect(lines.contains { $0.contains("[3/7] juju integrate postgresql-k8s demo-api-charm") })
         #expect(lines.contains { $0.contains("postgresql-k8s/0 relation-changed (demo-api-charm/0) → database_requested") })
         #expect(lines.contains { $0.contains("demo-api-charm/0 relation-changed (postgresql-k8s) → database_created") })
         #expect(lines.contains { $0.contains("postgresql-k8s:database        demo-api-charm:database        postgresql_client  regular") })
@@ -120,5 +120,20 @@ struct DemoProcessTests {
         // The fake's passwords are 16 alphanumerics; none may appear in the transcript.
         let password = try #require(output.stdout.range(of: #"DEMO_SERVER_DB_PASSWORD": "([^"]*)""#, options: .regularExpression))
         #expect(output.stdout[password].contains("********"))
+    }
+}
+
+@Suite("pgclient demo on a real PostgreSQL server")
+struct DemoPostgresProcessTests {
+    @Test("the credentials the charm got create the names table, insert and read back; another relation is denied; removal revokes")
+    func demoWithPostgres() throws {
+        let output = try CLIProcessTests.run(["demo", "--postgres", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let summary = try #require(output.stdout.split(separator: "\n").last.map(String.init))
+        #expect(summary.contains(#""used_postgresql":true"#))
+        #expect(summary.contains(#""names":["maria","ahmed","léa"]"#))
+        #expect(summary.contains(#""other_relation_denied":true"#))
+        #expect(output.stdout.contains(#"permission denied for database "names_db""#))
+        #expect(summary.contains(#""status_after_remove":"waiting: Waiting for database relation""#))
     }
 }

@@ -180,7 +180,13 @@ public final class FakeProvider: Sendable {
             block("Failed to initialize \(configuration.relationName) relation", tools: tools)
             return
         }
-        let roles = (request["extra-user-roles"] ?? "").split(separator: ",").map { $0.lowercased() }.filter { !$0.isEmpty && !Self.accessGroups.contains($0) }
+        var roles = (request["extra-user-roles"] ?? "").split(separator: ",").map { $0.lowercased() }.filter { !$0.isEmpty && !Self.accessGroups.contains($0) }
+        // relation_access is added; like the charm library, it is skipped when the server lacks it.
+        do {
+            if try await allocator.existingRoles().contains("relation_access") { roles.append("relation_access") }
+        } catch {
+            throw EngineError(code: "ALLOCATION-FAILED", message: error.description)
+        }
         let user = Self.user(forRelation: relationID)
         let password = state.withLock { $0.passwords.next() }
         let config = configuration
@@ -198,7 +204,7 @@ public final class FakeProvider: Sendable {
         }
         do {
             for database in databases {
-                try await allocator.allocate(AllocationRequest(relationID: relationID, user: user, password: password, database: database, extraRoles: roles + ["relation_access"]))
+                try await allocator.allocate(AllocationRequest(relationID: relationID, user: user, password: password, database: database, extraRoles: roles))
             }
         } catch let error where error.code == .invalidRole || error.code == .invalidName {
             block(error.code == .invalidRole ? "invalid role(s) for extra user roles" : "Failed to initialize \(config.relationName) relation", tools: tools)
