@@ -94,8 +94,7 @@ public final class FakeProvider: Sendable {
 
     /// Runs one hook on one unit, as the real charm's handlers would.
     public func run(_ hook: RelationHook, relationID: Int, unit: String) async -> HookResult {
-        let callsBefore = model.calls.count
-        let logsBefore = model.logs.count
+        let recorder = HookRecorder(model, relationID: relationID)
         var events: [LibraryEvent] = []
         var failure: EngineError?
         do {
@@ -141,14 +140,10 @@ public final class FakeProvider: Sendable {
                 state.withLock { _ = $0.answered.removeValue(forKey: relationID) }
             }
             _ = try runner.apply(session.output, context: context)
-        } catch let error as EngineError {
-            failure = error
         } catch {
-            failure = EngineError(code: "UNEXPECTED", message: "\(error)")
+            failure = HookRecorder.failure(error)
         }
-        return HookResult(
-            events: events, calls: Array(model.calls.dropFirst(callsBefore)), error: failure,
-            relation: model.relation(relationID), logs: Array(model.logs.dropFirst(logsBefore)))
+        return recorder.result(events: events, error: failure)
     }
 
     static func read(_ runner: RelationHookRunner, _ scope: RelationHookRunner.Scope) throws(EngineError) -> RelationContext {

@@ -23,8 +23,7 @@ public final class ProviderHarness: Sendable {
 
     @discardableResult
     public func run(_ hook: RelationHook) -> HookResult {
-        let callsBefore = model.calls.count
-        let logsBefore = model.logs.count
+        let recorder = HookRecorder(model, relationID: scope.relationID)
         var events: [LibraryEvent] = []
         var failure: EngineError?
         do {
@@ -32,16 +31,13 @@ public final class ProviderHarness: Sendable {
         } catch {
             failure = error
         }
-        return HookResult(
-            events: events, calls: Array(model.calls.dropFirst(callsBefore)), error: failure,
-            relation: model.relation(scope.relationID), logs: Array(model.logs.dropFirst(logsBefore)))
+        return recorder.result(events: events, error: failure)
     }
 
     /// Gives the charm `event` directly (e.g. a `database_requested`) and applies its answers.
     @discardableResult
     public func inject(_ event: LibraryEvent) -> HookResult {
-        let callsBefore = model.calls.count
-        let logsBefore = model.logs.count
+        let recorder = HookRecorder(model, relationID: scope.relationID)
         var failure: EngineError?
         do {
             let runner = self.runner
@@ -54,13 +50,9 @@ public final class ProviderHarness: Sendable {
             var session = provider.session(context: context, output: EngineOutput(), secrets: runner.secretReader)
             try handler(event, &session)
             _ = try runner.apply(session.output, context: context)
-        } catch let error as EngineError {
-            failure = error
         } catch {
-            failure = EngineError(code: "CHARM-ERROR", message: "\(error)")
+            failure = HookRecorder.failure(error)
         }
-        return HookResult(
-            events: [event], calls: Array(model.calls.dropFirst(callsBefore)), error: failure,
-            relation: model.relation(scope.relationID), logs: Array(model.logs.dropFirst(logsBefore)))
+        return recorder.result(events: [event], error: failure)
     }
 }

@@ -37,39 +37,29 @@ public final class RequirerHarness: Sendable {
     /// Runs one hook through the requirer engine, then the charm's handler for each event.
     @discardableResult
     public func run(_ hook: RelationHook) -> HookResult {
-        let callsBefore = model.calls.count
-        let logsBefore = model.logs.count
+        let recorder = HookRecorder(model, relationID: scope.relationID)
         var events: [LibraryEvent] = []
         var failure: EngineError?
         do {
             events = try RelationHookRunner(tools: tools).runRequirer(requirer, hook: hook, scope: scope).events
             for event in events { try handler(event, tools) }
-        } catch let error as EngineError {
-            failure = error
         } catch {
-            failure = EngineError(code: "CHARM-ERROR", message: "\(error)")
+            failure = HookRecorder.failure(error)
         }
-        return HookResult(
-            events: events, calls: Array(model.calls.dropFirst(callsBefore)), error: failure,
-            relation: model.relation(scope.relationID), logs: Array(model.logs.dropFirst(logsBefore)))
+        return recorder.result(events: events, error: failure)
     }
 
     /// Gives the charm `event` directly, as if the library had emitted it.
     @discardableResult
     public func inject(_ event: LibraryEvent) -> HookResult {
-        let callsBefore = model.calls.count
-        let logsBefore = model.logs.count
+        let recorder = HookRecorder(model, relationID: scope.relationID)
         var failure: EngineError?
         do {
             try handler(event, tools)
-        } catch let error as EngineError {
-            failure = error
         } catch {
-            failure = EngineError(code: "CHARM-ERROR", message: "\(error)")
+            failure = HookRecorder.failure(error)
         }
-        return HookResult(
-            events: [event], calls: Array(model.calls.dropFirst(callsBefore)), error: failure,
-            relation: model.relation(scope.relationID), logs: Array(model.logs.dropFirst(logsBefore)))
+        return recorder.result(events: [event], error: failure)
     }
 }
 
