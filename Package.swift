@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PostgreSQLClientTestKit", targets: ["PostgreSQLClientTestKit"]),
         .library(name: "PostgreSQLClientPostgres", targets: ["PostgreSQLClientPostgres"]),
         .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
+        .executable(name: "demo-api-charm", targets: ["demo-api-charm"]),
         .executable(name: "pgclient", targets: ["pgclient"]),
     ],
     dependencies: [
@@ -66,6 +67,11 @@ let package = Package(
             name: "DemoAPICharm",
             dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"],
             path: "Examples/DemoAPICharm"
+        ),
+        .executableTarget(
+            name: "demo-api-charm",
+            dependencies: ["DemoAPICharm", "JujuHookTools"],
+            path: "Examples/DemoAPICharmExecutable"
         ),
         .target(
             name: "PGClientCLI",
@@ -119,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoAPICharmTests",
-            dependencies: ["DemoAPICharm", "PostgreSQLClient", "JujuJSON"]
+            dependencies: ["DemoAPICharm", "PostgreSQLClient", "JujuJSON", "JujuHookTools", "PostgreSQLClientTestKit"]
         ),
         .testTarget(
             name: "PGClientCLITests",

@@ -30,21 +30,40 @@ public struct RelationHookRunner: Sendable {
         public var localApp: String { String(localUnit.split(separator: "/").first ?? Substring(localUnit)) }
     }
 
-    /// Reads the relation through the hook tools.
-    public func context(_ scope: Scope, aliases: Bool = false) throws(HookToolError) -> RelationContext {
-        let leader = try tools.isLeader()
-        let appBag = leader ? try tools.relationGet(relationID: scope.relationID, member: scope.localApp, app: true) : nil
-        let unitBag = try tools.relationGet(relationID: scope.relationID, member: scope.localUnit, app: false)
+    /// What to read of the relation: each part costs hook-tool calls, so a hook reads only what
+    /// its engine needs (a requirer's relation-changed needs the provider's bag and its own unit
+    /// bag; the remote units only when the provider is subordinated).
+    public struct Needs: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let leadership = Needs(rawValue: 1 << 0)
+        public static let localApp = Needs(rawValue: 1 << 1)
+        public static let localUnit = Needs(rawValue: 1 << 2)
+        public static let remoteApp = Needs(rawValue: 1 << 3)
+        public static let remoteUnits = Needs(rawValue: 1 << 4)
+        public static let aliases = Needs(rawValue: 1 << 5)
+        /// Everything (what queries such as credentials use).
+        public static let all: Needs = [.leadership, .localApp, .localUnit, .remoteApp, .remoteUnits]
+    }
+
+    /// Reads the relation through the hook tools. Parts not in `needs` are left empty
+    /// (`isLeader` false, bags empty); the local application bag is read only on the leader.
+    public func context(_ scope: Scope, needs: Needs = .all) throws(HookToolError) -> RelationContext {
+        let leader = needs.contains(.leadership) || needs.contains(.localApp) ? try tools.isLeader() : false
+        let appBag = leader && needs.contains(.localApp) ? try tools.relationGet(relationID: scope.relationID, member: scope.localApp, app: true) : nil
+        let unitBag = needs.contains(.localUnit) || needs.contains(.aliases) ? try tools.relationGet(relationID: scope.relationID, member: scope.localUnit, app: false) : Databag()
         var remoteAppBag = Databag()
-        if let remote = scope.remoteApp {
+        if let remote = scope.remoteApp, needs.contains(.remoteApp) {
             remoteAppBag = try tools.relationGet(relationID: scope.relationID, member: remote, app: true)
         }
         var remoteUnits: [RelationContext.RemoteUnit] = []
-        for unit in try tools.relationList(relationID: scope.relationID) {
-            remoteUnits.append(.init(name: unit, bag: try tools.relationGet(relationID: scope.relationID, member: unit, app: false)))
+        if needs.contains(.remoteUnits) {
+            for unit in try tools.relationList(relationID: scope.relationID) {
+                remoteUnits.append(.init(name: unit, bag: try tools.relationGet(relationID: scope.relationID, member: unit, app: false)))
+            }
         }
         var inUse: Set<String> = []
-        if aliases {
+        if needs.contains(.aliases) {
             for other in try tools.relationIDs(endpoint: scope.relationName) where other != scope.relationID {
                 if let alias = try tools.relationGet(relationID: other, member: scope.localUnit, app: false)["alias"] {
                     inUse.insert(alias)
@@ -58,14 +77,27 @@ public struct RelationHookRunner: Sendable {
             remoteAppBag: remoteAppBag, remoteUnits: remoteUnits, aliasesInUse: inUse)
     }
 
+    /// What the requirer engine reads for `hook`.
+    static func requirerNeeds(_ hook: RelationHook, aliases: Bool) -> Needs {
+        switch hook {
+        case .created: return aliases ? [.leadership, .localUnit, .aliases] : [.leadership, .localUnit]
+        case .changed: return [.localUnit, .remoteApp]
+        default: return []
+        }
+    }
+
     /// Reads secrets through `secret-get`.
     public var secretReader: HookToolsSecretReader { HookToolsSecretReader(tools: tools) }
 
     /// Runs the requirer engine for one hook and applies its result.
     public func runRequirer(_ requirer: DatabaseRequirer, hook: RelationHook, scope: Scope) throws(EngineError) -> EngineOutput {
-        let context: RelationContext
+        var context: RelationContext
         do {
-            context = try self.context(scope, aliases: requirer.configuration.relationsAliases != nil)
+            context = try self.context(scope, needs: Self.requirerNeeds(hook, aliases: requirer.configuration.relationsAliases != nil))
+            // The subordinate gate looks at the remote units only when the provider asks for it.
+            if case .changed = hook, context.remoteAppBag["subordinated"] == "true" {
+                context.remoteUnits = try self.context(scope, needs: [.remoteUnits]).remoteUnits
+            }
         } catch {
             throw EngineError(code: "HOOK-TOOL-FAILED", message: error.description)
         }
@@ -82,7 +114,10 @@ public struct RelationHookRunner: Sendable {
     ) throws(EngineError) -> EngineOutput {
         let context: RelationContext
         do {
-            context = try self.context(scope)
+            // The provider reads its own bag and the request; on a non-leader only leadership.
+            var needs: Needs = [.leadership]
+            if try tools.isLeader() { needs.formUnion([.localApp, .localUnit, .remoteApp]) }
+            context = try self.context(scope, needs: needs)
         } catch {
             throw EngineError(code: "HOOK-TOOL-FAILED", message: error.description)
         }
@@ -120,7 +155,8 @@ public struct RelationHookRunner: Sendable {
             }
             applied.appChanges = appChanges
             applied.unitChanges = unitChanges
-            for record in output.logs where record.level != .debug {
+            // Warnings and errors go to juju-log; the rest would cost a tool call each.
+            for record in output.logs where record.level == .warning || record.level == .error {
                 try? tools.log(LogLevel(rawValue: record.level.rawValue) ?? .info, record.message)
             }
         } catch {

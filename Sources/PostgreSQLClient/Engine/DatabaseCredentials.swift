@@ -78,3 +78,22 @@ extension DatabaseRequirer {
             tls: data["tls"].flatMap(BoolSpelling.parse) ?? false, tlsCA: data["tls-ca"], version: data["version"])
     }
 }
+
+extension DatabaseCredentials {
+    /// The credentials a `database_created` or `endpoints_changed` event carries, or `nil` when
+    /// it lacks username, password or a valid endpoint. Reads nothing more from Juju.
+    public init?(event: LibraryEvent, defaultDatabase: String) {
+        guard let username = event.string("username"), let password = event.string("password"),
+            let endpointsText = event.string("endpoints"), let endpoints = try? EndpointList(parsing: endpointsText),
+            let primary = endpoints.first
+        else { return nil }
+        self.init(
+            primary: primary, endpoints: endpoints,
+            readOnlyEndpoints: event.string("read_only_endpoints").flatMap { try? EndpointList(parsing: $0) },
+            username: username, password: password, database: event.string("database") ?? defaultDatabase,
+            uris: event.string("uris").flatMap { try? PostgresURI(parsing: $0) },
+            readOnlyURIs: event.string("read_only_uris").flatMap { try? PostgresURI(parsing: $0) },
+            tls: event.string("tls").flatMap(BoolSpelling.parse) ?? false, tlsCA: event.string("tls_ca"),
+            version: event.string("version"))
+    }
+}
