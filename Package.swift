@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
         .executable(name: "demo-api-charm", targets: ["demo-api-charm"]),
         .executable(name: "pgclient", targets: ["pgclient"]),
+        .executable(name: "fake-juju-tools", targets: ["FakeJujuTools"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -98,6 +99,14 @@ let package = Package(
             name: "HookStartupProbe",
             dependencies: ["JujuHookTools", "JujuJSON", "PostgreSQLClient"],
             path: "Benchmarks/HookStartupProbe"
+        ),
+        .executableTarget(
+            name: "FakeJujuTools",
+            dependencies: ["PostgreSQLClientTestKit", "PostgreSQLClient", "JujuHookTools", "JujuJSON"]
+        ),
+        .testTarget(
+            name: "FakeJujuToolsTests",
+            dependencies: ["FakeJujuTools", "PostgreSQLClientTestKit", "JujuJSON"]
         ),
         .testTarget(
             name: "JujuJSONTests",

@@ -113,8 +113,7 @@ enum System {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         if n > 0 {
-            buffer[n] = 0
-            return String(cString: buffer)
+            return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         if let resolved = realpath(argv0, nil) {
             defer { free(resolved) }

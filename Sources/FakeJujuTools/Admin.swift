@@ -1,0 +1,169 @@
+import JujuJSON
+import PostgreSQLClient
+import PostgreSQLClientTestKit
+
+/// `fake-juju-tools init|install|dump|...`: setting up and inspecting the fake model.
+enum Admin {
+    static let usage = """
+        usage:
+          fake-juju-tools init --model FILE --relation ID --endpoint NAME [--provider-endpoint NAME]
+                               --requirer APP[:N] --provider APP[:N] [--juju-version V]
+                               [--model-name NAME] [--model-uuid UUID] [--interface NAME]
+          fake-juju-tools install BIN_DIR          symlinks named after every hook tool
+          fake-juju-tools dump --model FILE        the model as JSON
+          fake-juju-tools tools                    the hook tools answered, one a line
+          fake-juju-tools set-leader --model FILE UNIT
+          fake-juju-tools join --model FILE --relation ID UNIT      (enters the relation's scope)
+          fake-juju-tools depart --model FILE --relation ID UNIT    (leaves it; its bag goes)
+          fake-juju-tools remove-relation --model FILE --relation ID
+          fake-juju-tools set-config --model FILE APP KEY=JSON...
+          fake-juju-tools TOOL ARGS...             runs TOOL (as if called by that name)
+        hook tools read FAKE_JUJU_MODEL, JUJU_UNIT_NAME and, if set, append to FAKE_JUJU_CALLS.
+
+        """
+
+    static func main(_ argv: [String]) -> Int32 {
+        guard argv.count > 1 else {
+            System.printError(usage)
+            return 2
+        }
+        let command = argv[1]
+        let rest = Array(argv.dropFirst(2))
+        do throws(ToolFailure) {
+            switch command {
+            case "init": try initModel(rest)
+            case "install": try install(rest, argv0: argv[0])
+            case "dump":
+                let a = try Arguments(rest, valued: [["model"]])
+                let path = try required(a, "model")
+                let lock = try System.lockExclusive(path + ".lock")
+                defer { System.unlock(lock) }
+                let snapshot = try Runner.load(path)
+                do { System.printOut(try snapshot.json(style: .python) + "\n") } catch {
+                    throw ToolFailure("cannot encode the model: \(error)")
+                }
+            case "tools": System.printOut(Tools.names.joined(separator: "\n") + "\n")
+            case "set-leader":
+                let a = try Arguments(rest, valued: [["model"]])
+                guard let unit = a.positionals.first else { throw ToolFailure("set-leader needs a UNIT", code: 2) }
+                try Runner.withModel(try required(a, "model")) { s throws(ToolFailure) in
+                    let app = Snapshot.app(of: unit)
+                    guard (s.units[app] ?? []).contains(unit) else { throw ToolFailure("unit \"\(unit)\" is not in the model") }
+                    s.leaders[app] = unit
+                }
+            case "join", "depart":
+                let a = try Arguments(rest, valued: [["model"], ["relation"]])
+                guard let unit = a.positionals.first else { throw ToolFailure("\(command) needs a UNIT", code: 2) }
+                guard let id = Int(try required(a, "relation")) else { throw ToolFailure("--relation must be a number", code: 2) }
+                try Runner.withModel(try required(a, "model")) { s throws(ToolFailure) in
+                    guard s.relations.contains(where: { $0.id == id }) else { throw ToolFailure("relation \(id) not found") }
+                    let model = InMemoryJuju(snapshot: s)
+                    let app = Snapshot.app(of: unit)
+                    if command == "join" {
+                        guard model.relation(id)?.apps.contains(app) == true else {
+                            throw ToolFailure("\(app) is not in relation \(id)")
+                        }
+                        model.setUnitBag(relation: id, unit: unit, model.relation(id)?.unitBags[unit] ?? Databag())
+                        if !(s.units[app] ?? []).contains(unit) { s.units[app, default: []].append(unit) }
+                    } else {
+                        model.removeUnit(relation: id, unit: unit)
+                    }
+                    s = model.snapshot(updating: s)
+                }
+            case "remove-relation":
+                let a = try Arguments(rest, valued: [["model"], ["relation"]])
+                guard let id = Int(try required(a, "relation")) else { throw ToolFailure("--relation must be a number", code: 2) }
+                try Runner.withModel(try required(a, "model")) { s in s.relations.removeAll { $0.id == id } }
+            case "set-config":
+                let a = try Arguments(rest, valued: [["model"]])
+                guard let app = a.positionals.first else { throw ToolFailure("set-config needs an APP", code: 2) }
+                var changes: [String: Snapshot.ConfigValue?] = [:]
+                for arg in a.positionals.dropFirst() {
+                    guard let eq = arg.firstIndex(of: "=") else { throw ToolFailure("expected KEY=JSON, got \"\(arg)\"", code: 2) }
+                    let key = String(arg[..<eq])
+                    let text = String(arg[arg.index(after: eq)...])
+                    if text == "null" {
+                        changes[key] = .some(nil)
+                    } else {
+                        do {
+                            changes[key] = try JSONValueDecoder().decode(Snapshot.ConfigValue.self, fromJSON: text)
+                        } catch {
+                            throw ToolFailure("KEY=JSON: \(text) is not a JSON string, number or boolean", code: 2)
+                        }
+                    }
+                }
+                try Runner.withModel(try required(a, "model")) { s in
+                    for (key, value) in changes { s.config[app, default: [:]][key] = value }
+                }
+            case "-h", "--help", "help":
+                System.printOut(usage)
+            default:
+                throw ToolFailure("unknown command \"\(command)\"\n\(usage)", code: 2)
+            }
+            return 0
+        } catch {
+            return Runner.report(error)
+        }
+    }
+
+    static func required(_ a: Arguments, _ name: String) throws(ToolFailure) -> String {
+        guard let value = a.value(name) else { throw ToolFailure("--\(name) is required", code: 2) }
+        return value
+    }
+
+    /// `APP[:N]` → the application and its N units (default 1).
+    static func appSpec(_ spec: String) throws(ToolFailure) -> (String, [String]) {
+        var app = spec
+        var count = 1
+        if let colon = spec.lastIndex(of: ":") {
+            app = String(spec[..<colon])
+            guard let n = Int(spec[spec.index(after: colon)...]), n >= 1 else {
+                throw ToolFailure("bad unit count in \"\(spec)\"", code: 2)
+            }
+            count = n
+        }
+        guard !app.isEmpty, !app.contains("/") else { throw ToolFailure("bad application name in \"\(spec)\"", code: 2) }
+        return (app, (0..<count).map { "\(app)/\($0)" })
+    }
+
+    static func initModel(_ args: [String]) throws(ToolFailure) {
+        let a = try Arguments(
+            args,
+            valued: [
+                ["model"], ["relation"], ["endpoint"], ["provider-endpoint"], ["requirer"], ["provider"],
+                ["juju-version"], ["model-name"], ["model-uuid"], ["interface"],
+            ])
+        let path = try required(a, "model")
+        guard let id = Int(try required(a, "relation")), id >= 0 else { throw ToolFailure("--relation must be a number", code: 2) }
+        let endpoint = try required(a, "endpoint")
+        let (requirer, requirerUnits) = try appSpec(try required(a, "requirer"))
+        let (provider, providerUnits) = try appSpec(try required(a, "provider"))
+        guard requirer != provider else { throw ToolFailure("the two applications must differ", code: 2) }
+
+        var s = Snapshot()
+        if let v = a.value("juju-version") { s.jujuVersion = v }
+        if let v = a.value("model-name") { s.modelName = v }
+        if let v = a.value("model-uuid") { s.modelUUID = v }
+        s.units = [requirer: requirerUnits, provider: providerUnits]
+        s.leaders = [requirer: requirerUnits[0], provider: providerUnits[0]]
+        var unitBags: [String: [String: String]] = [:]
+        for unit in requirerUnits + providerUnits { unitBags[unit] = [:] }
+        s.relations = [
+            Snapshot.RelationRecord(
+                id: id, interface: a.value("interface") ?? "postgresql_client",
+                endpoints: [requirer: endpoint, provider: a.value("provider-endpoint") ?? endpoint],
+                apps: [requirer, provider], units: [requirer: requirerUnits, provider: providerUnits],
+                appBags: [requirer: [:], provider: [:]], unitBags: unitBags)
+        ]
+        let lock = try System.lockExclusive(path + ".lock")
+        defer { System.unlock(lock) }
+        try Runner.save(s, to: path)
+    }
+
+    static func install(_ args: [String], argv0: String) throws(ToolFailure) {
+        guard let directory = args.first, args.count == 1 else { throw ToolFailure("install needs a BIN_DIR", code: 2) }
+        try System.makeDirectories(directory)
+        let target = System.executablePath(argv0: argv0)
+        for name in Tools.names { try System.symlink(target: target, at: directory + "/" + name) }
+    }
+}

@@ -1,0 +1,19 @@
+// fake-juju-tools: one executable that answers as each Juju hook tool (chosen by argv[0], via
+// the symlinks `install` creates), backed by a JSON model file with the in-memory model's
+// Juju rules. See Admin.usage for the admin commands.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let arguments = CommandLine.arguments
+let invokedAs = String(arguments[0].split(separator: "/").last ?? Substring(arguments[0]))
+
+if Tools.all[invokedAs] != nil {
+    exit(Runner.runTool(invokedAs, Array(arguments.dropFirst())))
+} else if arguments.count > 1, Tools.all[arguments[1]] != nil {
+    exit(Runner.runTool(arguments[1], Array(arguments.dropFirst(2))))
+} else {
+    exit(Admin.main(arguments))
+}
