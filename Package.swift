@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "PostgreSQLClientPostgres", targets: ["PostgreSQLClientPostgres"]),
         .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
         .executable(name: "demo-api-charm", targets: ["demo-api-charm"]),
+        .executable(name: "fake-postgresql-charm", targets: ["fake-postgresql-charm"]),
         .executable(name: "pgclient", targets: ["pgclient"]),
         .executable(name: "fake-juju-tools", targets: ["FakeJujuTools"]),
     ],
@@ -73,6 +74,11 @@ let package = Package(
             name: "demo-api-charm",
             dependencies: ["DemoAPICharm", "JujuHookTools"],
             path: "Examples/DemoAPICharmExecutable"
+        ),
+        .executableTarget(
+            name: "fake-postgresql-charm",
+            dependencies: ["JujuHookTools", "PostgreSQLClient", "PostgreSQLClientTestKit"],
+            path: "Examples/FakePostgreSQLCharm"
         ),
         .target(
             name: "PGClientCLI",

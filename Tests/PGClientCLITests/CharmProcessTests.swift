@@ -129,6 +129,24 @@ struct CharmProcessTests {
         #expect(!((try? String(contentsOf: box.calls, encoding: .utf8)) ?? "").contains("Lf6Pw0rdWholeLife"))
     }
 
+    @Test("two Swift charm processes, requirer and provider, agree on the wire in both Juju modes", arguments: ["3.6.4", "2.9.49"])
+    func swiftToSwift(version: String) throws {
+        let box = try Sandbox(version: version)
+        let providerBinary = Self.bin.appendingPathComponent("fake-postgresql-charm").path
+        #expect(try box.charm("database-relation-created", version: version).0 == 0)
+        let provider = try Sandbox.exec(providerBinary, [], env: box.env(unit: "postgresql-k8s/0", hook: "database-relation-changed", remoteUnit: "demo-api-charm/0", version: version))
+        #expect(provider.0 == 0, "\(provider.2)")
+        let changed = try box.charm("database-relation-changed", version: version)
+        #expect(changed.0 == 0, "\(changed.2)")
+        let layer = try JSONParser().parse(String(contentsOf: box.charmDir.appendingPathComponent("pebble-layer.json"), encoding: .utf8))
+        let environment = layer["services"]?["fastapi-service"]?["environment"]
+        #expect(environment?["DEMO_SERVER_DB_USER"] == "relation_id_7")
+        #expect(environment?["DEMO_SERVER_DB_PASSWORD"]?.stringValue?.count == 16)
+        let model = try JSONParser().parse(String(contentsOf: box.model, encoding: .utf8))
+        let bag = model.serialized()
+        #expect(bag.contains("secret-user") == (version == "3.6.4"), "credentials travel in a secret exactly under Juju 3")
+    }
+
     @Test("bad environments: one line naming what is wrong, exit 1, no bag written", arguments: [
         ("JUJU_UNIT_NAME", "", "JUJU_UNIT_NAME"),
         ("JUJU_DISPATCH_PATH", "hooks/frobnicate", "unknown hook frobnicate"),
