@@ -117,10 +117,16 @@ public struct DatabaseRequirer: Sendable {
 
         // The provider's bag is checked before anything is decided (REQ-EVT-REMOTE-INVALID).
         let violations = DatabagValidator().validate(remote, as: .providerApp)
-        for violation in violations where !violation.rule.blocksRequirer {
+        // The provider's own snapshot matters only for its entity-type; dpcharmlibs v1 providers
+        // write it with nested JSON values, so only a snapshot that is no JSON object blocks.
+        let providerData = remote["data"].flatMap { try? JSONParser().parse($0) }
+        func blocks(_ violation: Violation) -> Bool {
+            violation.rule.blocksRequirer && !(violation.rule == .provDataSnapshot && providerData?.objectValue != nil)
+        }
+        for violation in violations where !blocks(violation) {
             output.logs.append(LogRecord(.warning, "remote data: \(violation)"))
         }
-        if let blocking = violations.first(where: { $0.rule.blocksRequirer }) {
+        if let blocking = violations.first(where: blocks) {
             throw EngineError(code: blocking.rule.id, message: "the provider's application bag breaks \(blocking); nothing was written, the hook will run again when the data changes")
         }
 
@@ -141,7 +147,7 @@ public struct DatabaseRequirer: Sendable {
         let diff = DatabagDiff(old: old, new: new)
         output.unitChanges["data"] = remote.snapshotText()
 
-        let providerSawEntity = Databag.snapshot(from: remote["data"] ?? "{}")?["entity-type"] != nil
+        let providerSawEntity = providerData?["entity-type"] != nil
         var eventName: String?
         if (diff.added.contains("secret-user") || (diff.added.contains("username") && diff.added.contains("password"))),
             !providerSawEntity
