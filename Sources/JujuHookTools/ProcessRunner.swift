@@ -48,7 +48,15 @@ enum ProcessRunner {
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, &cArgs, environ)
+        var spawned = posix_spawn(&pid, executable, &actions, nil, &cArgs, environ)
+        // A tool file that another thread's child still holds open for writing is "busy" for a
+        // moment (ETXTBSY); try again briefly rather than fail the hook.
+        var attempts = 0
+        while spawned == ETXTBSY, attempts < 20 {
+            attempts += 1
+            usleep(10_000)
+            spawned = posix_spawn(&pid, executable, &actions, nil, &cArgs, environ)
+        }
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
