@@ -19,4 +19,7 @@ fi
 # The conformance vectors on the Python reference (ops Scenario + PyPI's dpcharmlibs-interfaces);
 # its known wire differences from data_interfaces v0 are listed, anything else fails.
 Tests/Reference/run.sh --known-differences Tests/Reference/known-differences.txt Fixtures/vectors
+# Swift charms and Python ops charms (ops, dpcharmlibs-interfaces from PyPI) as real processes on
+# the fake hook tools, both ways, Juju 2.9 and 3.
+INTEROP_SKIP_BUILD=1 Tests/Interop/run.sh
 swift test

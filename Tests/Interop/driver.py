@@ -36,6 +36,10 @@ ROOT = HERE.parent.parent
 BUILD = ROOT / ".build" / "debug"
 VENV_PYTHON = ROOT / ".build" / "interop-venv" / "bin" / "python3"
 DEFAULT_TOOLS = BUILD / "fake-juju-tools"
+# INTEROP_BUILD_DIR picks another build (e.g. .build/release) for the Swift executables and tools.
+if os.environ.get("INTEROP_BUILD_DIR"):
+    BUILD = Path(os.environ["INTEROP_BUILD_DIR"]).resolve()
+    DEFAULT_TOOLS = BUILD / "fake-juju-tools"
 DEFAULT_MODEL_UUID = "a4c0e6c1-0d5b-4e7e-9a0c-5a1f2d3c4b5e"
 
 
@@ -83,17 +87,33 @@ class HookRun:
                 f"wall={self.wall_ms:7.1f} ms  peak_rss={self.peak_rss_kb / 1024:6.1f} MB")
 
 
-def run_measured(argv: list[str], env: dict[str, str], cwd: Path, stdin: bytes | None = None):
-    """Run a process; return (exit code, stdout, stderr, wall ms, peak RSS in kB) via wait4."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+GNU_TIME = Path("/usr/bin/time")
+
+
+def run_measured(argv: list[str], env: dict[str, str], cwd: Path):
+    """Run a process; return (exit code, stdout, stderr, wall ms, peak RSS in kB).
+
+    Peak RSS is wait4's ru_maxrss: the highest of the process and the children it waited for.
+    A child forked from this (Python) driver inherits the driver's RSS high-water mark across
+    exec, so when GNU time is installed it does the fork and wait4 (its own footprint is ~1 MB)
+    and reports %M; without it the figure has the driver's RSS as a floor (`rss_floor` True).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
+        use_time = GNU_TIME.exists()
+        full = [str(GNU_TIME), "-q", "-f", "%M", "-o", rss_file.name, *argv] if use_time else argv
+        start = time.perf_counter()
+        proc = subprocess.Popen(full, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = (time.perf_counter() - start) * 1000
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        rss = usage.ru_maxrss
+        if use_time:
+            text = rss_file.read().strip().splitlines()
+            rss = int(text[-1]) if text and text[-1].isdigit() else rss
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, usage.ru_maxrss
+        return code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, rss
 
 
 class Relation:
