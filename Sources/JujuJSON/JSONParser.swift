@@ -136,7 +136,11 @@ public struct JSONParser: Sendable {
         guard let tokener = TokenerCache.take(depth: maximumDepth) else {
             return .failure(JSONError(.invalidValue, reason: "json-c could not allocate a tokener"))
         }
-        defer { TokenerCache.give(tokener, depth: maximumDepth) }
+        // A tokener goes back to the cache only after a clean parse: json_tokener_reset does not
+        // clear every piece of state (a half-read \u escape survives it), so a failed parse could
+        // change the next document. Found by the fuzzer (Fuzz/findings/json-tokener-reuse).
+        var reusable = false
+        defer { TokenerCache.give(tokener, depth: maximumDepth, reusable: reusable) }
         // UTF-8 is validated by the scan pass (faster than json-c's validator, same strictness).
         json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT))
 
@@ -161,6 +165,7 @@ public struct JSONParser: Sendable {
         }
         defer { if let object { json_object_put(object) } }
 
+        reusable = end == count && error == json_tokener_success
         // The strictness pass also checks for trailing data.
         var scanner = JSONScanner(input)
         if let failure = scanner.scan() {
@@ -290,8 +295,8 @@ enum TokenerCache {
         return json_tokener_new_ex(Int32(depth))
     }
 
-    static func give(_ tokener: Tokener, depth: Int) {
-        if depth == defaultDepth {
+    static func give(_ tokener: Tokener, depth: Int, reusable: Bool) {
+        if depth == defaultDepth, reusable {
             let bits = Int(bitPattern: tokener)
             if slot.compareExchange(expected: 0, desired: bits, ordering: .releasing).exchanged { return }
         }

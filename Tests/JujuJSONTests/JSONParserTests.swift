@@ -136,3 +136,18 @@ struct JSONParserTests {
         }
     }
 }
+
+@Suite("JSON parser regressions found by fuzzing")
+struct JSONParserFuzzRegressions {
+    @Test("a failed parse leaves nothing behind for the next document (json-c tokener reuse)")
+    func tokenerReuse() throws {
+        // Fuzz/findings/json-tokener-reuse: a truncated high surrogate, then a valid document.
+        for _ in 0..<3 {
+            #expect(throws: JSONError.self) { try JSONParser().parse(bytes: Array(#""\ud800\u"#.utf8)) }
+            #expect(throws: JSONError.self) { try JSONParser().parseStringDictionary(bytes: Array(#""\ud800\u"#.utf8)) }
+            #expect(try JSONParser().parse(bytes: Array(#"{"a":"\u0002"}"#.utf8)) == ["a": "\u{02}"])
+            #expect(throws: JSONError.self) { try JSONParser().parse(#"{"k": "\ud83d"#) }
+            #expect(try JSONParser().parseStringDictionary(#"{"b":"\u00e9\u0041"}"#) == ["b": "éA"])
+        }
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target, seeds the corpora from Fixtures/ and runs each target for a
+# bounded time.   Usage: Fuzz/run.sh [SECONDS_PER_TARGET]   (default 30)
+#
+# Environment:
+#   FUZZ_TARGETS   targets to run (default: "json databag snapshot vector showunit")
+#   FUZZ_WORK      scratch folder (default: <repo>/.build-fuzz, git-ignored)
+#   FUZZ_JOBS      libFuzzer -fork workers per target (default 0: one process)
+#   SWIFTC         compiler (default: swiftc on PATH, else /opt/swift/usr/bin/swiftc)
+#   FUZZ_NO_BUILD  set to 1 to reuse the binaries already built
+# Exit status: 0 when no target crashed, 1 when one did, 2 when the build failed.
+set -euo pipefail
+
+SECONDS_PER_TARGET="${1:-30}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="${FUZZ_WORK:-$ROOT/.build-fuzz}"
+TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit}"
+JOBS="${FUZZ_JOBS:-0}"
+SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
+
+MODS="$WORK/modules"; OBJS="$WORK/objects"; BIN="$WORK/bin"; CORPUS="$WORK/corpus"
+ARTIFACTS="$WORK/artifacts"; LOGS="$WORK/logs"
+mkdir -p "$MODS" "$OBJS" "$BIN" "$CORPUS" "$ARTIFACTS" "$LOGS"
+
+# The same flags for the library modules and the targets: coverage for libFuzzer and ASan
+# everywhere, so json-c's callers and our own code are both instrumented.
+FLAGS=(-parse-as-library -sanitize=fuzzer,address -O -wmo -swift-version 6 -g
+       -I "$MODS" -I "$ROOT/Sources/CJSONC")
+quiet() { grep -v -e 'ld.gold: warning: Cannot export local symbol' || true; }
+
+# Module -> the modules it needs (in build order), per target.
+declare -A TARGET_MODULES=(
+    [json]="JujuJSON"
+    [databag]="JujuJSON PostgreSQLClient"
+    [snapshot]="JujuJSON PostgreSQLClient"
+    [vector]="JujuJSON PostgreSQLClient JujuHookTools PostgreSQLClientTestKit"
+    [showunit]="JujuJSON PostgreSQLClient"
+)
+
+build_module() { # name
+    local m="$1" obj="$OBJS/$1.o"
+    local sources; sources=$(find "$ROOT/Sources/$m" -name '*.swift' | sort)
+    # Rebuild only when a source is newer than the object.
+    if [[ -f "$obj" && -z "$(find "$ROOT/Sources/$m" -name '*.swift' -newer "$obj")" ]]; then return 0; fi
+    echo "== building module $m"
+    # shellcheck disable=SC2086
+    "$SWIFTC" "${FLAGS[@]}" -module-name "$m" -emit-module -emit-module-path "$MODS/$m.swiftmodule" \
+        -c $sources -o "$obj" 2>&1 | quiet
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || { rm -f "$obj"; return 1; }
+}
+
+build_target() { # name
+    local t="$1" objs=() m
+    for m in ${TARGET_MODULES[$t]}; do objs+=("$OBJS/$m.o"); done
+    echo "== building target $t"
+    "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_$t" \
+        "$ROOT/Fuzz/Support/FuzzSupport.swift" "$ROOT/Fuzz/Targets/$t.swift" "${objs[@]}" \
+        -ljson-c -o "$BIN/$t" 2>&1 | quiet
+    [[ ${PIPESTATUS[0]} -eq 0 ]]
+}
+
+if [[ "${FUZZ_NO_BUILD:-0}" != 1 ]]; then
+    for m in JujuJSON PostgreSQLClient JujuHookTools PostgreSQLClientTestKit; do
+        build_module "$m" || { echo "build of module $m failed" >&2; exit 2; }
+    done
+    for t in $TARGETS; do
+        build_target "$t" || { echo "build of target $t failed" >&2; exit 2; }
+    done
+fi
+
+# ---- seed corpora (copies; libFuzzer adds what it finds to these folders) ----------------------
+seed() { # target files...
+    local dir="$CORPUS/$1"; shift
+    mkdir -p "$dir"
+    local f
+    for f in "$@"; do cp -f "$f" "$dir/seed-$(echo "$f" | sed "s|$ROOT/||; s|/|_|g")"; done
+}
+mapfile -t BAGS < <(find "$ROOT/Fixtures/databags" -name '*.json' | sort)
+mapfile -t VECTORS < <(find "$ROOT/Fixtures/vectors" -name '*.json' | sort)
+mapfile -t SHOWUNIT < <(find "$ROOT/Fixtures/databags" -name '*show-unit*.json' | sort)
+seed json "${BAGS[@]}" "${VECTORS[@]}"
+seed databag "${BAGS[@]}"
+seed vector "${VECTORS[@]}"
+seed showunit "${SHOWUNIT[@]}" "${BAGS[@]}"
+# The snapshot reader's seeds are the `data` values found anywhere in the fixtures (databags,
+# show-unit documents and the vectors' bags), each one written out as the raw string.
+mkdir -p "$CORPUS/snapshot"
+python3 - "$CORPUS/snapshot" "${BAGS[@]}" "${VECTORS[@]}" <<'PY'
+import hashlib, json, sys
+out, files = sys.argv[1], sys.argv[2:]
+def walk(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k == "data" and isinstance(x, str):
+                yield x
+            yield from walk(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from walk(x)
+for f in files:
+    try:
+        doc = json.load(open(f, encoding="utf-8"))
+    except Exception:
+        continue
+    for text in walk(doc):
+        name = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        open(f"{out}/seed-{name}", "wb").write(text.encode("utf-8", "surrogatepass"))
+PY
+
+# ---- run ------------------------------------------------------------------------------------
+# The dictionary of databag keys and JSON tokens helps every target reach deeper code quickly.
+DICT=(); [[ -f "$ROOT/Fuzz/json.dict" ]] && DICT=(-dict="$ROOT/Fuzz/json.dict")
+FORK=(); [[ "$JOBS" != 0 ]] && FORK=(-fork="$JOBS" -ignore_crashes=0)
+status=0
+summary=()
+for t in $TARGETS; do
+    mkdir -p "$ARTIFACTS/$t"
+    log="$LOGS/$t.log"
+    echo "== fuzzing $t for ${SECONDS_PER_TARGET}s (log: $log)"
+    set +e
+    # SWIFT_BACKTRACE=enable=no: let libFuzzer handle the trap; the Swift backtracer's memory
+    # reader otherwise trips ASan with a spurious "unknown-crash ... CrashHandlerLinux.cpp".
+    SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}" \
+    "$BIN/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+        -artifact_prefix="$ARTIFACTS/$t/" -print_final_stats=1 "${DICT[@]}" "${FORK[@]}" >"$log" 2>&1
+    rc=$?
+    set -e
+    execs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{s+=$2} END {print s+0}')
+    rate=$(grep -E '^stat::average_exec_per_sec:' "$log" | tail -1 | awk '{print $2}')
+    cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+' || true)
+    crash=$(grep -oE "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' || true)
+    if [[ $rc -ne 0 || -n "$crash" ]]; then
+        status=1
+        line="$t: CRASHED (exit $rc) after ${execs} executions; artifact: ${crash:-none (see $log)}"
+        grep -E 'ERROR: AddressSanitizer|Fatal error|FUZZ INVARIANT|ERROR: libFuzzer|deadly signal' "$log" | head -5 | sed 's/^/    /'
+    else
+        line="$t: ok, ${execs} executions, ${rate:-?} exec/s, ${cov:-cov ?}"
+    fi
+    echo "$line"
+    summary+=("$line")
+done
+echo
+echo "== summary (${SECONDS_PER_TARGET}s per target)"
+printf '%s\n' "${summary[@]}"
+exit $status
