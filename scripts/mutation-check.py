@@ -43,7 +43,7 @@ MUTANTS = [
      '''        if diff.added.contains("database") {'''),
     ("invalid provider data is accepted (no REQ-EVT-REMOTE-INVALID)",
      f"{ENGINE}/DatabaseRequirer.swift",
-     '''        if let blocking = violations.first(where: { $0.rule.blocksRequirer }) {''',
+     '''        if let blocking = violations.first(where: blocks) {''',
      '''        if let blocking = violations.first(where: { _ in false }) {'''),
 ]
 
