@@ -48,8 +48,14 @@ public struct RelationHookRunner: Sendable {
 
     /// Reads the relation through the hook tools. Parts not in `needs` are left empty
     /// (`isLeader` false, bags empty); the local application bag is read only on the leader.
-    public func context(_ scope: Scope, needs: Needs = .all) throws(HookToolError) -> RelationContext {
-        let leader = needs.contains(.leadership) || needs.contains(.localApp) ? try tools.isLeader() : false
+    /// `knownLeader` saves the `is-leader` call when the caller already asked.
+    public func context(_ scope: Scope, needs: Needs = .all, knownLeader: Bool? = nil) throws(HookToolError) -> RelationContext {
+        let leader: Bool
+        if let knownLeader {
+            leader = knownLeader
+        } else {
+            leader = needs.contains(.leadership) || needs.contains(.localApp) ? try tools.isLeader() : false
+        }
         let appBag = leader && needs.contains(.localApp) ? try tools.relationGet(relationID: scope.relationID, member: scope.localApp, app: true) : nil
         let unitBag = needs.contains(.localUnit) || needs.contains(.aliases) ? try tools.relationGet(relationID: scope.relationID, member: scope.localUnit, app: false) : Databag()
         var remoteAppBag = Databag()
@@ -115,9 +121,8 @@ public struct RelationHookRunner: Sendable {
         let context: RelationContext
         do {
             // The provider reads its own bag and the request; on a non-leader only leadership.
-            var needs: Needs = [.leadership]
-            if try tools.isLeader() { needs.formUnion([.localApp, .localUnit, .remoteApp]) }
-            context = try self.context(scope, needs: needs)
+            let leader = try tools.isLeader()
+            context = try self.context(scope, needs: leader ? [.leadership, .localApp, .localUnit, .remoteApp] : [.leadership], knownLeader: leader)
         } catch {
             throw EngineError(code: "HOOK-TOOL-FAILED", message: error.description)
         }

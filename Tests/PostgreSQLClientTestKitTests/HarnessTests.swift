@@ -47,6 +47,7 @@ struct HarnessTests {
         #expect(answered.events.map(\.name) == ["database_requested"])
         #expect(answered.appBag("pg")["secret-user"]?.hasPrefix("secret:") == true)
         #expect(answered.appBag("pg")["password"] == nil)
+        #expect(answered.calls.filter { $0.argv.first == "is-leader" }.count == 1, "leadership is asked once per hook")
         let result = requirer.run(.changed(remoteUnit: "pg/0"))
         #expect(result.error == nil)
         #expect(result.events.map(\.name) == ["database_created"])
