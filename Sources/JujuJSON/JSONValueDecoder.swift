@@ -57,7 +57,7 @@ enum PrimitiveDecoding {
             guard case .number(let n) = value else { throw mismatch("a number", value, codingPath) }
             return n as! T
         }
-        if let integer = T.self as? any FixedWidthInteger.Type {
+        if let integer = StandardIntegers.integerType(T.self) {  // not a protocol cast: see StandardIntegers
             guard case .number(let n) = value else { throw mismatch("an integer", value, codingPath) }
             guard let result = integer.init(n.text, radix: 10) else {
                 throw JSONError(

@@ -29,7 +29,7 @@ public struct DatabagDecoder: Sendable {
             guard let b = BoolSpelling.parse(text) else { throw invalid("expected true or false (any letter case)") }
             return b as! T
         }
-        if let integer = T.self as? any FixedWidthInteger.Type {
+        if let integer = StandardIntegers.integerType(T.self) {  // not a protocol cast: see StandardIntegers
             guard let v = integer.init(text, radix: 10) else { throw invalid("expected a whole number that fits \(T.self)") }
             return v as! T
         }
