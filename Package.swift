@@ -7,6 +7,7 @@
 //   JujuJSON                JSON values, strict parsing over json-c, Python-compatible output
 //   PostgreSQLClient        the pure protocol core: databags, models, validation (no I/O)
 //   JujuHookTools           the one seam to Juju: hook-tool protocol and hook environment
+//   JujuLogging             a swift-log handler writing to juju-log
 //   PostgreSQLClientTestKit fixtures and fakes for charm authors' tests
 //   PGClientCLI / pgclient  the command-line tool (swift-argument-parser)
 //   PGClientBenchmarks      benchmarks, never run as tests
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "JujuJSON", targets: ["JujuJSON"]),
         .library(name: "PostgreSQLClient", targets: ["PostgreSQLClient"]),
         .library(name: "JujuHookTools", targets: ["JujuHookTools"]),
+        .library(name: "JujuLogging", targets: ["JujuLogging"]),
         .library(name: "PostgreSQLClientTestKit", targets: ["PostgreSQLClientTestKit"]),
         .library(name: "PostgreSQLClientPostgres", targets: ["PostgreSQLClientPostgres"]),
         .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
@@ -30,6 +32,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // swift-log has no Foundation: a charm binary that logs through juju-log stays small.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only PostgreSQLClientPostgres (the real allocator and the throw-away server) uses these.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -53,6 +57,10 @@ let package = Package(
             dependencies: ["PostgreSQLClient", "JujuJSON"]
         ),
         .target(
+            name: "JujuLogging",
+            dependencies: ["JujuHookTools", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "PostgreSQLClientTestKit",
             dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"]
         ),
@@ -67,7 +75,8 @@ let package = Package(
         ),
         .target(
             name: "DemoAPICharm",
-            dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuJSON"],
+            dependencies: ["PostgreSQLClient", "JujuHookTools", "JujuLogging", "JujuJSON",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Examples/DemoAPICharm"
         ),
         .executableTarget(
@@ -113,6 +122,11 @@ let package = Package(
         .testTarget(
             name: "FakeJujuToolsTests",
             dependencies: ["FakeJujuTools", "PostgreSQLClientTestKit", "JujuJSON"]
+        ),
+        .testTarget(
+            name: "JujuLoggingTests",
+            dependencies: ["JujuLogging", "JujuHookTools", "PostgreSQLClientTestKit",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "JujuJSONTests",

@@ -4,6 +4,8 @@ import Glibc
 import Musl
 #endif
 import JujuHookTools
+import JujuLogging
+import Logging
 import PostgreSQLClient
 
 extension DemoAPICharm {
@@ -17,10 +19,17 @@ extension DemoAPICharm {
     /// Handles the hook described by `environment`, talking to Juju through `tools`. Returns
     /// the process exit status: 0, or 1 with a one-line reason (logged to juju-log when possible).
     /// The Pebble layer goes to `layerPath` (Pebble's layer YAML; JSON is YAML).
-    public func handleHook(environment: [String: String], tools: any HookTools, layerPath: String?) -> (status: Int32, error: String?) {
+    ///
+    /// The charm logs with swift-log through ``JujuLogHandler`` at `logLevel` (default `.info`:
+    /// its debug lines cost no hook-tool call unless asked for).
+    public func handleHook(environment: [String: String], tools: any HookTools, layerPath: String?,
+                           logLevel: Logger.Level = .info) -> (status: Int32, error: String?) {
+        var logger = Logger(label: Self.appName) { JujuLogHandler(label: $0, tools: tools) }
+        logger.logLevel = logLevel
         let hook: HookEnvironment
         do {
             hook = try HookEnvironment(environment)
+            logger[metadataKey: "hook"] = "\(hook.hookName)"
         } catch {
             return (1, "demo-api-charm: bad hook environment: \(error)")
         }
@@ -29,7 +38,8 @@ extension DemoAPICharm {
                 guard let relationID = hook.relationID else {
                     return (1, "demo-api-charm: JUJU_RELATION_ID is not set for \(hook.hookName)")
                 }
-                try handleRelation(relationHook, relationID: relationID, hook: hook, tools: tools, layerPath: layerPath)
+                try handleRelation(relationHook, relationID: relationID, hook: hook, tools: tools, layerPath: layerPath,
+                                   logger: logger)
             } else if Self.otherHooks.contains(hook.hookName) {
                 // Until the database answers, the charm waits for it.
                 if try tools.relationIDs(endpoint: Self.relationName).isEmpty {
@@ -40,17 +50,18 @@ extension DemoAPICharm {
             }
             return (0, nil)
         } catch let error as EngineError {
-            try? tools.log(.error, "demo-api-charm: \(hook.hookName) failed: \(error)")
+            logger.error("\(hook.hookName) failed: \(error)")
             return (1, "demo-api-charm: \(hook.hookName) failed: \(error)")
         } catch let error as HookToolError {
-            try? tools.log(.error, "demo-api-charm: \(hook.hookName): \(error)")
+            logger.error("\(hook.hookName): \(error)")
             return (1, "demo-api-charm: \(hook.hookName): \(error)")
         } catch {
             return (1, "demo-api-charm: \(hook.hookName): \(error)")
         }
     }
 
-    func handleRelation(_ relationHook: RelationHook, relationID: Int, hook: HookEnvironment, tools: any HookTools, layerPath: String?) throws {
+    func handleRelation(_ relationHook: RelationHook, relationID: Int, hook: HookEnvironment, tools: any HookTools,
+                        layerPath: String?, logger: Logger) throws {
         let runner = RelationHookRunner(tools: tools)
         let scope = RelationHookRunner.Scope(
             relationID: relationID, relationName: Self.relationName, localUnit: hook.unitName,
@@ -63,6 +74,7 @@ extension DemoAPICharm {
             return
         }
         for event in output.events where event.name == "database_created" || event.name == "endpoints_changed" {
+            logger.debug("\(event.name): updating the Pebble layer", metadata: ["relation": "\(Self.relationName):\(relationID)"])
             let outcome = self.outcome(credentials: DatabaseCredentials(event: event, defaultDatabase: Self.databaseName))
             if let layer = outcome.layer, let layerPath {
                 try Self.write(layer.json(), to: layerPath)

@@ -39,10 +39,12 @@ public enum WorkloadStatus: String, Sendable, Hashable, CaseIterable {
     case active, blocked, maintenance, waiting
 }
 
-/// `juju-log` levels.
+/// `juju-log` levels (Juju's logging levels, as `juju-log --log-level` takes them).
 public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+    case trace = "TRACE"
     case debug = "DEBUG"
     case info = "INFO"
     case warning = "WARNING"
     case error = "ERROR"
+    case critical = "CRITICAL"
 }
