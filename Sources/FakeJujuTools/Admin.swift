@@ -9,7 +9,9 @@ enum Admin {
           fake-juju-tools init --model FILE --relation ID --endpoint NAME [--provider-endpoint NAME]
                                --requirer APP[:N] --provider APP[:N] [--juju-version V]
                                [--model-name NAME] [--model-uuid UUID] [--interface NAME]
-          fake-juju-tools install BIN_DIR          symlinks named after every hook tool
+          fake-juju-tools install BIN_DIR [--model FILE]
+                                                   symlinks named after every hook tool (with
+                                                   --model: only those the model's Juju has)
           fake-juju-tools dump --model FILE        the model as JSON
           fake-juju-tools tools                    the hook tools answered, one a line
           fake-juju-tools set-leader --model FILE UNIT
@@ -17,8 +19,14 @@ enum Admin {
           fake-juju-tools depart --model FILE --relation ID UNIT    (leaves it; its bag goes)
           fake-juju-tools remove-relation --model FILE --relation ID
           fake-juju-tools set-config --model FILE APP KEY=JSON...
+          fake-juju-tools hook-begin --model FILE  (a hook starts: remembers the model)
+          fake-juju-tools hook-end --model FILE --exit-code N
+                                                   (a hook ended: if N is not 0, its relation
+                                                   data, secrets and ports are discarded, as
+                                                   Juju does; statuses and logs stay)
           fake-juju-tools TOOL ARGS...             runs TOOL (as if called by that name)
-        hook tools read FAKE_JUJU_MODEL, JUJU_UNIT_NAME and, if set, append to FAKE_JUJU_CALLS.
+        hook tools read FAKE_JUJU_MODEL, JUJU_UNIT_NAME and, if set, append to FAKE_JUJU_CALLS;
+        a tool named in FAKE_JUJU_FAIL (comma-separated) fails without touching the model.
 
         """
 
@@ -43,6 +51,23 @@ enum Admin {
                     throw ToolFailure("cannot encode the model: \(error)")
                 }
             case "tools": System.printOut(Tools.names.joined(separator: "\n") + "\n")
+            case "hook-begin":
+                let a = try Arguments(rest, valued: [["model"]])
+                let path = try required(a, "model")
+                let lock = try System.lockExclusive(path + ".lock")
+                defer { System.unlock(lock) }
+                try System.writeFileAtomically(path + ".hook-start", String(decoding: try System.readFile(path), as: UTF8.self))
+            case "hook-end":
+                let a = try Arguments(rest, valued: [["model"], ["exit-code"]])
+                let path = try required(a, "model")
+                guard let code = Int(try required(a, "exit-code")) else { throw ToolFailure("--exit-code must be a number", code: 2) }
+                let startPath = path + ".hook-start"
+                guard System.fileExists(startPath) else { throw ToolFailure("hook-end without hook-begin for \(path)") }
+                defer { System.removeFile(startPath) }
+                if code != 0 {
+                    let start = try Runner.load(startPath)
+                    try Runner.withModel(path) { s throws(ToolFailure) in s = s.discardingHookChanges(since: start) }
+                }
             case "set-leader":
                 let a = try Arguments(rest, valued: [["model"]])
                 guard let unit = a.positionals.first else { throw ToolFailure("set-leader needs a UNIT", code: 2) }
@@ -160,10 +185,21 @@ enum Admin {
         try Runner.save(s, to: path)
     }
 
+    /// Symlinks named after the hook tools; with `--model`, only the tools that the model's
+    /// Juju version has (Juju 2.9 has no `secret-*`, Juju before 3.6.2 no `relation-model-get`),
+    /// so a charm finds on `PATH` what it would find on a real unit of that version.
     static func install(_ args: [String], argv0: String) throws(ToolFailure) {
-        guard let directory = args.first, args.count == 1 else { throw ToolFailure("install needs a BIN_DIR", code: 2) }
+        let a = try Arguments(args, valued: [["model"]])
+        guard let directory = a.positionals.first, a.positionals.count == 1 else {
+            throw ToolFailure("install needs a BIN_DIR", code: 2)
+        }
+        var names = Tools.names
+        if let model = a.value("model") {
+            let version = try Tools.jujuVersion(of: try Runner.load(model))
+            names = names.filter { Tools.exists($0, in: version) }
+        }
         try System.makeDirectories(directory)
         let target = System.executablePath(argv0: argv0)
-        for name in Tools.names { try System.symlink(target: target, at: directory + "/" + name) }
+        for name in names { try System.symlink(target: target, at: directory + "/" + name) }
     }
 }

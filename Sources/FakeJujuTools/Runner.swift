@@ -17,10 +17,21 @@ enum Runner {
         var output = ""
         do throws(ToolFailure) {
             guard !unit.isEmpty else { throw ToolFailure("JUJU_UNIT_NAME is not set") }
+            // Scripted faults: FAKE_JUJU_FAIL names tools (comma-separated) that fail in this
+            // process's hook before touching the model, as a tool killed mid-hook would.
+            if let fail = System.env("FAKE_JUJU_FAIL"), fail.split(separator: ",").contains(Substring(tool)) {
+                throw ToolFailure("\(tool): injected failure (FAKE_JUJU_FAIL)")
+            }
             let snapshot = try load(modelPath)
             let app = Snapshot.app(of: unit)
             guard (snapshot.units[app] ?? []).contains(unit) else {
                 throw ToolFailure("unit \"\(unit)\" is not in the model")
+            }
+            let version = try Tools.jujuVersion(of: snapshot)
+            guard Tools.exists(tool, in: version) else {
+                // Not on a real unit's PATH at all: what a shell says of a missing command.
+                throw ToolFailure("\(tool): command not found (Juju \(version) has no such hook tool; it came with "
+                                  + "Juju \(Tools.introduced[tool]!))", code: 127)
             }
             let context = HookContext(tool: tool, args: args, unit: unit, snapshot: snapshot)
             try Tools.all[tool]!(context)

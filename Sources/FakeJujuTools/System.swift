@@ -108,6 +108,8 @@ enum System {
 
     static func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    static func removeFile(_ path: String) { unlink(path) }
+
     /// This executable's absolute path.
     static func executablePath(argv0: String) -> String {
         var buffer = [CChar](repeating: 0, count: 4096)

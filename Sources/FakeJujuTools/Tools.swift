@@ -24,6 +24,27 @@ enum Tools {
 
     static let names: [String] = all.keys.sorted()
 
+    /// The Juju version that brought each tool younger than Juju 2.9: secrets came with 3.0,
+    /// `relation-model-get` with 3.6.2. Under an older model these tools do not exist.
+    static let introduced: [String: JujuVersion] = {
+        var since: [String: JujuVersion] = ["relation-model-get": JujuVersion(major: 3, minor: 6, patch: 2)]
+        for name in all.keys where name.hasPrefix("secret-") { since[name] = JujuVersion(major: 3, minor: 0) }
+        return since
+    }()
+
+    /// Whether `tool` is a hook tool of Juju `version`.
+    static func exists(_ tool: String, in version: JujuVersion) -> Bool {
+        guard let since = introduced[tool] else { return true }
+        return version >= since
+    }
+
+    /// The model's Juju version.
+    static func jujuVersion(of snapshot: Snapshot) throws(ToolFailure) -> JujuVersion {
+        do { return try JujuVersion(parsing: snapshot.jujuVersion) } catch {
+            throw ToolFailure("the fake model's Juju version \"\(snapshot.jujuVersion)\" is not a Juju version: \(error)")
+        }
+    }
+
     /// Flags that take a value, per tool (for parsing and for the call log's redaction).
     static let format = ["format"]
 

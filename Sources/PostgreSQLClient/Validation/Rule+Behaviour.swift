@@ -125,8 +125,13 @@ extension Rule {
         id: "JUJU-SECRET-OWNER-REFRESH", bag: .any, field: "secret-*",
         summary: "Consumers see the revision they track until --refresh; --peek shows the latest; an owner cannot --refresh.")
 
+    public static let jujuHookCommit = Rule(
+        id: "JUJU-HOOK-COMMIT", bag: .any, field: "*",
+        summary: "A hook's relation data and secrets take effect only when it succeeds; a failed hook is retried from the same state.")
+
     /// Juju's rules, enforced by the in-memory model.
     public static let jujuRules: [Rule] = [
         .jujuAppBagLeader, .jujuRemoteBagReadOnly, .jujuValueString, .jujuSecretAccess, .jujuSecretOwnerRefresh,
+        .jujuHookCommit,
     ]
 }

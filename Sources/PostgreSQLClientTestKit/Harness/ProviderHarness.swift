@@ -27,9 +27,9 @@ public final class ProviderHarness: Sendable {
         var events: [LibraryEvent] = []
         var failure: EngineError?
         do {
-            events = try runner.runProvider(provider, hook: hook, scope: scope, charm: handler).events
+            try model.runHook { events = try runner.runProvider(provider, hook: hook, scope: scope, charm: handler).events }
         } catch {
-            failure = error
+            failure = HookRecorder.failure(error)
         }
         return recorder.result(events: events, error: failure)
     }
@@ -40,16 +40,18 @@ public final class ProviderHarness: Sendable {
         let recorder = HookRecorder(model, relationID: scope.relationID)
         var failure: EngineError?
         do {
-            let runner = self.runner
-            let context: RelationContext
-            do {
-                context = try runner.context(scope)
-            } catch {
-                throw EngineError(code: "HOOK-TOOL-FAILED", message: error.description)
+            try model.runHook {
+                let runner = self.runner
+                let context: RelationContext
+                do {
+                    context = try runner.context(scope)
+                } catch {
+                    throw EngineError(code: "HOOK-TOOL-FAILED", message: "\(error)")
+                }
+                var session = provider.session(context: context, output: EngineOutput(), secrets: runner.secretReader)
+                try handler(event, &session)
+                _ = try runner.apply(session.output, context: context)
             }
-            var session = provider.session(context: context, output: EngineOutput(), secrets: runner.secretReader)
-            try handler(event, &session)
-            _ = try runner.apply(session.output, context: context)
         } catch {
             failure = HookRecorder.failure(error)
         }

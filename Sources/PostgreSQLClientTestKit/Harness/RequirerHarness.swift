@@ -35,14 +35,18 @@ public final class RequirerHarness: Sendable {
     public var secrets: any SecretReading { RelationHookRunner(tools: tools).secretReader }
 
     /// Runs one hook through the requirer engine, then the charm's handler for each event.
+    /// A hook that fails (the engine, a tool or the handler) changes no bag and no secret
+    /// (``InMemoryJuju/runHook(_:)``).
     @discardableResult
     public func run(_ hook: RelationHook) -> HookResult {
         let recorder = HookRecorder(model, relationID: scope.relationID)
         var events: [LibraryEvent] = []
         var failure: EngineError?
         do {
-            events = try RelationHookRunner(tools: tools).runRequirer(requirer, hook: hook, scope: scope).events
-            for event in events { try handler(event, tools) }
+            try model.runHook {
+                events = try RelationHookRunner(tools: tools).runRequirer(requirer, hook: hook, scope: scope).events
+                for event in events { try handler(event, tools) }
+            }
         } catch {
             failure = HookRecorder.failure(error)
         }
@@ -55,7 +59,7 @@ public final class RequirerHarness: Sendable {
         let recorder = HookRecorder(model, relationID: scope.relationID)
         var failure: EngineError?
         do {
-            try handler(event, tools)
+            try model.runHook { try handler(event, tools) }
         } catch {
             failure = HookRecorder.failure(error)
         }

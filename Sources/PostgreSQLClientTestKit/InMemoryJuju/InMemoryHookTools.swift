@@ -22,14 +22,14 @@ public struct InMemoryHookTools: HookTools {
     var isLeaderNow: Bool { model.state.withLock { $0.leaders[app] == unit } }
 
     public func relationIDs(endpoint: String) throws(HookToolError) -> [Int] {
-        model.record(unit, ["relation-ids", endpoint, "--format=json"])
+        try model.record(unit, ["relation-ids", endpoint, "--format=json"])
         return model.state.withLock { s in
             s.relations.values.filter { $0.endpoints[app] == endpoint }.map(\.id).sorted()
         }
     }
 
     public func relationList(relationID: Int) throws(HookToolError) -> [String] {
-        model.record(unit, ["relation-list", "-r", String(relationID), "--format=json"])
+        try model.record(unit, ["relation-list", "-r", String(relationID), "--format=json"])
         let relation = try relation(relationID, tool: "relation-list")
         let remote = relation.apps.first { $0 != app } ?? app
         return (relation.units[remote] ?? []).sorted { a, b in
@@ -40,7 +40,7 @@ public struct InMemoryHookTools: HookTools {
     public func relationGet(relationID: Int, member: String, app isApp: Bool) throws(HookToolError) -> Databag {
         var argv = ["relation-get", "--format=json", "-r", String(relationID)]
         if isApp { argv.append("--app") }
-        model.record(unit, argv + ["-", member])
+        try model.record(unit, argv + ["-", member])
         let relation = try relation(relationID, tool: "relation-get")
         if isApp {
             guard relation.apps.contains(member) else {
@@ -60,7 +60,7 @@ public struct InMemoryHookTools: HookTools {
     public func relationSet(relationID: Int, app isApp: Bool, changes: [String: String]) throws(HookToolError) {
         var argv = ["relation-set", "-r", String(relationID)]
         if isApp { argv.append("--app") }
-        model.record(unit, argv + ["--file", "-"])
+        try model.record(unit, argv + ["--file", "-"])
         _ = try relation(relationID, tool: "relation-set")
         if isApp, !isLeaderNow {
             throw refuse(.permissionDenied, "relation-set", .jujuAppBagLeader, "permission denied: only the leader can write its application data")
@@ -84,12 +84,12 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func isLeader() throws(HookToolError) -> Bool {
-        model.record(unit, ["is-leader", "--format=json"])
+        try model.record(unit, ["is-leader", "--format=json"])
         return isLeaderNow
     }
 
     public func statusSet(_ status: WorkloadStatus, message: String, application: Bool) throws(HookToolError) {
-        model.record(unit, ["status-set"] + (application ? ["--application"] : []) + [status.rawValue, message])
+        try model.record(unit, ["status-set"] + (application ? ["--application"] : []) + [status.rawValue, message])
         if application, !isLeaderNow {
             throw refuse(.permissionDenied, "status-set", .jujuAppBagLeader, "only the leader can set the application status")
         }
@@ -97,12 +97,12 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func log(_ level: LogLevel, _ message: String) throws(HookToolError) {
-        model.record(unit, ["juju-log", "--log-level", level.rawValue, message])
+        try model.record(unit, ["juju-log", "--log-level", level.rawValue, message])
         model.state.withLock { $0.logs.append("\(unit) \(level.rawValue) \(message)") }
     }
 
     public func secretAdd(content: [String: String], label: String?) throws(HookToolError) -> String {
-        model.record(unit, ["secret-add", "--owner", "application"] + (label.map { ["--label", $0] } ?? []) + content.keys.sorted().map { "\($0)=<value>" })
+        try model.record(unit, ["secret-add", "--owner", "application"] + (label.map { ["--label", $0] } ?? []) + content.keys.sorted().map { "\($0)=<value>" })
         guard isLeaderNow else {
             throw refuse(.permissionDenied, "secret-add", .jujuAppBagLeader, "only the leader can add application-owned secrets")
         }
@@ -135,7 +135,7 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func secretGet(id: String?, label: String?, refresh: Bool, peek: Bool) throws(HookToolError) -> [String: String] {
-        model.record(unit, ["secret-get"] + (id.map { [$0] } ?? []) + (label.map { ["--label", $0] } ?? []) + (refresh ? ["--refresh"] : []) + (peek ? ["--peek"] : []) + ["--format=json"])
+        try model.record(unit, ["secret-get"] + (id.map { [$0] } ?? []) + (label.map { ["--label", $0] } ?? []) + (refresh ? ["--refresh"] : []) + (peek ? ["--peek"] : []) + ["--format=json"])
         let secret = try find(id: id, label: label, tool: "secret-get")
         let app = self.app
         if secret.owner == app {
@@ -169,7 +169,7 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func secretSet(id: String, content: [String: String]) throws(HookToolError) {
-        model.record(unit, ["secret-set", id] + content.keys.sorted().map { "\($0)=<value>" })
+        try model.record(unit, ["secret-set", id] + content.keys.sorted().map { "\($0)=<value>" })
         let secret = try find(id: id, label: nil, tool: "secret-set")
         try requireOwner(secret, tool: "secret-set")
         model.state.withLock { s in
@@ -178,7 +178,7 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func secretGrant(id: String, relationID: Int) throws(HookToolError) {
-        model.record(unit, ["secret-grant", id, "-r", String(relationID)])
+        try model.record(unit, ["secret-grant", id, "-r", String(relationID)])
         let secret = try find(id: id, label: nil, tool: "secret-grant")
         try requireOwner(secret, tool: "secret-grant")
         let relation = try relation(relationID, tool: "secret-grant")
@@ -189,7 +189,7 @@ public struct InMemoryHookTools: HookTools {
     }
 
     public func secretRemove(id: String) throws(HookToolError) {
-        model.record(unit, ["secret-remove", id])
+        try model.record(unit, ["secret-remove", id])
         let secret = try find(id: id, label: nil, tool: "secret-remove")
         try requireOwner(secret, tool: "secret-remove")
         model.state.withLock { _ = $0.secrets.removeValue(forKey: id) }

@@ -238,3 +238,18 @@ extension InMemoryJuju {
         return result
     }
 }
+
+extension InMemoryJuju.Snapshot {
+    /// This model after a hook that failed, given `start`, the model when that hook began:
+    /// Juju commits a hook's relation data, secrets and port changes only when it succeeds
+    /// (JUJU-HOOK-COMMIT), so those come back as they were in `start`; statuses, `juju-log`
+    /// lines and everything else the hook tools sent at once stay as they are now.
+    public func discardingHookChanges(since start: Self) -> Self {
+        var result = self
+        result.relations = start.relations
+        result.secrets = start.secrets
+        result.nextSecret = start.nextSecret
+        result.openedPorts = start.openedPorts
+        return result
+    }
+}

@@ -64,6 +64,14 @@ public final class InMemoryJuju: Sendable {
         var calls: [Call] = []
         var statuses: [String: (WorkloadStatus, String)] = [:]
         var logs: [String] = []
+        var faults: [Fault] = []
+    }
+
+    /// A scripted hook-tool failure (see ``failNext(_:unit:times:)``).
+    struct Fault: Sendable {
+        var tool: String
+        var unit: String?
+        var remaining: Int
     }
 
     let state = Mutex(State())
@@ -142,8 +150,50 @@ public final class InMemoryJuju: Sendable {
 
     static func app(of unit: String) -> String { String(unit.split(separator: "/").first ?? Substring(unit)) }
 
-    func record(_ unit: String, _ argv: [String]) {
-        state.withLock { $0.calls.append(Call(unit: unit, argv: argv)) }
+    // MARK: Hooks
+
+    /// Runs one hook's `body` under Juju's commit rule (JUJU-HOOK-COMMIT): the relation data and
+    /// secrets a hook changed take effect only if the hook succeeds. When `body` throws, every
+    /// bag and secret is put back as it was when the hook started, as Juju discards the changes
+    /// of a failed hook and retries it from the same state; statuses and `juju-log` lines stay,
+    /// as Juju sends those at once.
+    public func runHook<T>(_ body: () throws -> T) rethrows -> T {
+        let before = state.withLock { ($0.relations, $0.secrets, $0.nextSecret) }
+        do {
+            return try body()
+        } catch {
+            state.withLock { s in
+                s.relations = before.0
+                s.secrets = before.1
+                s.nextSecret = before.2
+            }
+            throw error
+        }
+    }
+
+    // MARK: Faults
+
+    /// Makes the next `times` calls of `tool` (by `unit`, or by any unit) fail before they do
+    /// anything, with ``HookToolError/Code/toolFailed``, as a tool killed mid-hook or an agent
+    /// that went away would. The call is still recorded. Use it to test that a hook which fails
+    /// half-way leaves the model as it found it, and that the retried hook does the work again.
+    public func failNext(_ tool: String, unit: String? = nil, times: Int = 1) {
+        state.withLock { $0.faults.append(Fault(tool: tool, unit: unit, remaining: times)) }
+    }
+
+    /// Records a call, then throws if a scripted fault matches it.
+    func record(_ unit: String, _ argv: [String]) throws(HookToolError) {
+        let tool = argv.first ?? ""
+        let injected: Bool = state.withLock { s in
+            s.calls.append(Call(unit: unit, argv: argv))
+            guard let index = s.faults.firstIndex(where: { $0.tool == tool && ($0.unit == nil || $0.unit == unit) }) else {
+                return false
+            }
+            s.faults[index].remaining -= 1
+            if s.faults[index].remaining <= 0 { s.faults.remove(at: index) }
+            return true
+        }
+        if injected { throw HookToolError(.toolFailed, tool: tool, message: "injected failure (InMemoryJuju.failNext)") }
     }
 
     func nextSecretID() -> String {
