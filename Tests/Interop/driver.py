@@ -153,7 +153,7 @@ class Relation:
         self._tool("init", "--model", str(self.model), "--relation", str(self.relation_id), "--endpoint",
                    self.endpoint, "--requirer", f"{self.requirer_app}:{req_n}", "--provider",
                    f"{self.provider_app}:{prov_n}", "--juju-version", self.juju_version)
-        self._tool("install", str(self.bin))
+        self._tool("install", str(self.bin), "--model", str(self.model))
         self.model_uuid = self._find_uuid(self.dump()) or DEFAULT_MODEL_UUID
         for unit in self.units():
             charm = self.charm_of(unit)
@@ -228,8 +228,13 @@ class Relation:
         env.update(self.charm_of(unit).env)
         return env
 
-    def fire(self, unit: str, hook: str, remote_unit: str = "") -> HookRun:
-        """Run one hook of `unit` as a process and record it."""
+    def fire(self, unit: str, hook: str, remote_unit: str = "", fail: str = "") -> HookRun:
+        """Run one hook of `unit` as a process and record it.
+
+        Juju's commit rule holds: `hook-begin`/`hook-end` around the process make the fake model
+        discard the relation data and secrets of a hook that exits non-zero. `fail` names tools
+        (comma-separated) that fail in this hook (FAKE_JUJU_FAIL), to script a crash mid-hook.
+        """
         calls_file = self.dir / "calls" / f"{len(self.runs):04d}-{unit.replace('/', '-')}-{hook}.jsonl"
         calls_file.parent.mkdir(exist_ok=True)
         calls_file.touch()
@@ -237,7 +242,13 @@ class Relation:
             self.seen[unit] = self.view(unit)
         charm = self.charm_of(unit)
         env = self.hook_env(unit, hook, remote_unit, calls_file)
+        if fail:
+            env["FAKE_JUJU_FAIL"] = fail
+        self._tool("hook-begin", "--model", str(self.model))
         code, out, err, wall, rss = run_measured(charm.argv, env, self.charm_dir(unit))
+        self._tool("hook-end", "--model", str(self.model), "--exit-code", str(code))
+        if code != 0:
+            self.seen.pop(unit, None)  # Juju retries a failed hook: its view counts as unseen
         calls = [json.loads(line) for line in calls_file.read_text().splitlines() if line.strip()]
         run = HookRun(unit, f"{self.endpoint}-{hook}", remote_unit, code, calls, wall, rss, out, err)
         self.runs.append(run)

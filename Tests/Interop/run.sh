@@ -6,16 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-venv="$root/.build/interop-venv"
-stamp="$venv/requirements.installed"
-
-if [ ! -x "$venv/bin/python3" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    echo "interop: creating $venv" >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
+python="$("$here/venv.sh")"
 
 if [ "${INTEROP_SKIP_BUILD:-0}" != 1 ]; then
     products=(fake-juju-tools demo-api-charm)
@@ -27,4 +18,4 @@ if [ "${INTEROP_SKIP_BUILD:-0}" != 1 ]; then
     done
 fi
 
-exec "$venv/bin/python3" "$here/run_interop.py" "$@"
+exec "$python" "$here/run_interop.py" "$@"

@@ -5,7 +5,10 @@
     library under Juju 3.6; the v0-wire provider under Juju 2.9, where the v1 library cannot run):
     the Swift unit ends Active with the database environment in $JUJU_CHARM_DIR/pebble-layer.json,
     and Waiting again after relation-broken.
-(b) Python v0-style requirer <-> Swift provider (`fake-postgresql-charm`): SKIP until built.
+(b) Python v0-style requirer <-> Swift provider (`fake-postgresql-charm`), with two Python
+    requirers: the minimal ops charm written to the v0 wire rules, and the tutorial's charm on ops
+    + Canonical's data_interfaces v0 (`tutorial-charm/`; the copy PyPI's
+    postgresql-charms-single-kernel ships).
 (c) each in both Juju modes: 3.6.4 (secrets) and 2.9.49 (plaintext).
 Also: the Python charms against each other (control: shows the Python side is sound), and the
 Swift requirer against the v0-wire provider in secrets mode (the secrets path without the v1
@@ -55,6 +58,10 @@ def python_provider(impl: str = "auto") -> Charm:
 
 def python_requirer() -> Charm:
     return Charm.python("interop-requirer", HERE / "requirer-charm")
+
+
+def python_tutorial() -> Charm:
+    return Charm.python("demo-api-charm-py", HERE / "tutorial-charm")
 
 
 def unit_status(rel: Relation, unit: str) -> tuple[str, str]:
@@ -171,6 +178,71 @@ def python_requirer_provider(version: str, swift: bool):
     return scenario
 
 
+def python_tutorial_provider(version: str, swift: bool):
+    """The tutorial charm on data_interfaces v0 (Python) against a provider: one database_created,
+    the Pebble environment equal to what the provider shared, Active; Waiting after broken."""
+    def scenario(ctx):
+        require_executables(tools_executable(), VENV_PYTHON, *([SWIFT_PROVIDER] if swift else []))
+        provider = Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
+        rel = ctx.relation(python_tutorial(), provider, juju_version=version, requirer_app="demo-api-charm-py")
+        rel.establish()
+        check(not rel.failures(), "hooks failed: " + "; ".join(
+            f"{r.unit} {r.hook} exit {r.exit_code}: {(r.stderr or r.stdout).strip()[-400:]}" for r in rel.failures()))
+        unit = "demo-api-charm-py/0"
+        records = json.loads((rel.charm_dir(unit) / "tutorial-record.json").read_text())
+        created = [r for r in records if r["event"] == "DatabaseCreatedEvent"]
+        check(len(created) == 1, f"database_created fired {len(created)} times: {records}")
+        creds = credentials_seen_by(rel, unit)
+        check(bool(creds["secret-user"]) == (MODES[version] == "secrets"),
+              f"secret-user {'missing' if not creds['secret-user'] else 'present'} in {MODES[version]} mode")
+        env = json.loads((rel.charm_dir(unit) / "pebble-layer.json").read_text())["services"]["fastapi-service"]["environment"]
+        host, port = creds["endpoints"].split(",")[0].rsplit(":", 1)
+        want = {"DEMO_SERVER_DB_HOST": host, "DEMO_SERVER_DB_PORT": port,
+                "DEMO_SERVER_DB_USER": f"relation_id_{rel.relation_id}", "DEMO_SERVER_DB_PASSWORD": creds["password"]}
+        check(env == want, f"pebble environment {dict(env, DEMO_SERVER_DB_PASSWORD='***')} "
+                           f"!= {dict(want, DEMO_SERVER_DB_PASSWORD='***')} (or the password differs)")
+        check(unit_status(rel, unit)[0] == "active", "tutorial charm not active")
+        rel.remove()
+        check(not rel.failures(), "departed/broken hooks failed")
+        check(unit_status(rel, unit)[0] == "waiting", "tutorial charm not waiting after relation-broken")
+        return rel
+    return scenario
+
+
+def crash_and_retry(version: str, swift: bool):
+    """The requirer leader's relation-changed that yields database_created fails half-way (its
+    status-set fails: FAKE_JUJU_FAIL), so Juju discards the hook's writes (hook-end); the retried
+    hook must emit database_created again and end Active: never zero times. Run for the Swift
+    charm and for the Python tutorial charm on data_interfaces v0, which must behave alike."""
+    def scenario(ctx):
+        require_executables(tools_executable(), VENV_PYTHON, *([SWIFT_REQUIRER] if swift else []))
+        charm = Charm.binary(REQUIRER_APP, SWIFT_REQUIRER) if swift else python_tutorial()
+        app = REQUIRER_APP if swift else "demo-api-charm-py"
+        rel = ctx.relation(charm, python_provider(), juju_version=version, requirer_app=app)
+        rel.create()
+        rel.join()
+        leader = f"{app}/0"
+        check((leader, "") in rel.pending(), f"expected the leader's relation-changed, pending {rel.pending()}")
+        before = rel.relation_get(leader, leader) or {}
+        crashed = rel.fire(leader, "relation-changed", "", fail="status-set")
+        check(crashed.exit_code != 0, "the hook with a failing status-set exited 0")
+        check(any(c["argv"][0] == "relation-set" for c in crashed.calls), "the failed hook never wrote its snapshot")
+        check((rel.relation_get(leader, leader) or {}) == before, "the failed hook's snapshot was kept")
+        retried = rel.fire(leader, "relation-changed", "")
+        check(retried.exit_code == 0, f"the retry failed: {retried.stderr[-300:]}")
+        check(unit_status(rel, leader)[0] == "active", "not active after the retry")
+        check("data" in (rel.relation_get(leader, leader) or {}), "no snapshot after the retry")
+        again = rel.fire(leader, "relation-changed", "")
+        check(not any(c["argv"][0] == "relation-set" for c in again.calls), "a replay after the retry wrote again")
+        if not swift:
+            records = json.loads((rel.charm_dir(leader) / "tutorial-record.json").read_text())
+            created = [r for r in records if r["event"] == "DatabaseCreatedEvent"]
+            check(len(created) == 2, f"data_interfaces v0 emitted database_created {len(created)} times (failed run + retry = 2)")
+        ctx.note(f"failed hook: {crashed.call_count} calls, retry: {retried.call_count}, replay: {again.call_count}")
+        return rel
+    return scenario
+
+
 SCENARIOS = []
 for _v in MODES:
     _m = MODES[_v]
@@ -181,6 +253,16 @@ SCENARIOS.append(("a swift-requirer <-> python-provider (v0-wire impl) juju 3.6.
                   swift_requirer_python_provider("3.6.4", impl="v0wire")))
 for _v in MODES:
     SCENARIOS.append((f"b python-requirer <-> swift-provider juju {_v} ({MODES[_v]})", python_requirer_provider(_v, True)))
+for _v in MODES:
+    SCENARIOS.append((f"b python-tutorial (data_interfaces v0) <-> swift-provider juju {_v} ({MODES[_v]})",
+                      python_tutorial_provider(_v, True)))
+for _v in MODES:
+    SCENARIOS.append((f"control python-tutorial (data_interfaces v0) <-> python-provider juju {_v} ({MODES[_v]})",
+                      python_tutorial_provider(_v, False)))
+for _v in MODES:
+    SCENARIOS.append((f"crash swift-requirer: failed hook retried juju {_v} ({MODES[_v]})", crash_and_retry(_v, True)))
+    SCENARIOS.append((f"crash python-tutorial (data_interfaces v0): failed hook retried juju {_v} ({MODES[_v]})",
+                      crash_and_retry(_v, False)))
 for _v in MODES:
     SCENARIOS.append((f"control python-requirer <-> python-provider juju {_v} ({MODES[_v]})",
                       python_requirer_provider(_v, False)))
