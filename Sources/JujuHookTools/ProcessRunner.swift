@@ -65,14 +65,19 @@ enum ProcessRunner {
             throw HookToolError(.toolFailed, tool: tool, message: "cannot start \(executable) (errno \(spawned))")
         }
 
-        // Write standard input (a hook tool reads it before answering), then close it.
+        // Write standard input (a hook tool reads it before answering), then close it. A tool
+        // that exits without reading it all (it refused the call) must not kill this process
+        // with SIGPIPE: the write then fails with EPIPE and the tool's exit status and error
+        // output say what happened.
         if let input, !input.isEmpty {
-            var offset = 0
-            input.withUnsafeBytes { buffer in
-                while offset < buffer.count {
-                    let n = write(inPipe[1], buffer.baseAddress! + offset, buffer.count - offset)
-                    if n <= 0 { if errno == EINTR { continue } else { break } }
-                    offset += n
+            withoutSIGPIPE(on: inPipe[1]) {
+                var offset = 0
+                input.withUnsafeBytes { buffer in
+                    while offset < buffer.count {
+                        let n = write(inPipe[1], buffer.baseAddress! + offset, buffer.count - offset)
+                        if n <= 0 { if errno == EINTR { continue } else { break } }
+                        offset += n
+                    }
                 }
             }
         }
@@ -102,5 +107,35 @@ enum ProcessRunner {
         let exited = (status & 0x7F) == 0
         let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Output(status: code, stdout: out, stderr: err)
+    }
+
+    /// Runs `body`, which writes to the pipe `fd`, so that a reader gone away gives EPIPE and no
+    /// SIGPIPE. Linux: SIGPIPE is blocked for this thread meanwhile, and one it raised is taken
+    /// off the pending set before the mask is restored (the process-wide disposition is left
+    /// alone). Darwin: the pipe itself is told not to raise it.
+    static func withoutSIGPIPE(on fd: Int32, _ body: () -> Void) {
+        #if os(Linux)
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        var pendingBefore = sigset_t()
+        sigpending(&pendingBefore)
+        let alreadyPending = sigismember(&pendingBefore, SIGPIPE) == 1
+        body()
+        var pendingAfter = sigset_t()
+        sigpending(&pendingAfter)
+        if !alreadyPending, sigismember(&pendingAfter, SIGPIPE) == 1 {
+            var now = timespec(tv_sec: 0, tv_nsec: 0)
+            while sigtimedwait(&pipeSignal, nil, &now) < 0 && errno == EINTR {}
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        #elseif canImport(Darwin)
+        _ = fcntl(fd, F_SETNOSIGPIPE, 1)
+        body()
+        #else
+        body()
+        #endif
     }
 }

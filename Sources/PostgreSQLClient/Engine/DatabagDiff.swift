@@ -35,9 +35,12 @@ extension Databag {
         return copy
     }
 
-    /// The snapshot stored under `data`, or `nil` when it is absent; `.some(nil)` when corrupt.
+    /// The snapshot stored under `data`, or `nil` when it is absent; `.some(nil)` when corrupt:
+    /// not a JSON object of strings, or one that holds a `data` key of its own (a snapshot never
+    /// does: REQU-DATA-SNAPSHOT, PROV-DATA-SNAPSHOT).
     func storedSnapshot() -> [String: String]?? {
         guard let text = values["data"] else { return .none }
-        return .some(Databag.snapshot(from: text)?.values)
+        guard let snapshot = Databag.snapshot(from: text)?.values, snapshot["data"] == nil else { return .some(nil) }
+        return .some(snapshot)
     }
 }

@@ -23,7 +23,7 @@ public struct DatabaseProvider: Sendable {
         switch ownBag.storedSnapshot() {
         case .none: break
         case .some(.none):
-            output.logs.append(LogRecord(.warning, "PROV-DATA-SNAPSHOT data: the stored snapshot is not a JSON object of strings; treating it as empty"))
+            output.logs.append(LogRecord(.warning, "PROV-DATA-SNAPSHOT data: the stored snapshot is not a JSON object of strings without a data key of its own; treating it as empty"))
         case .some(.some(let snapshot)): old = snapshot
         }
         let request = context.remoteAppBag

@@ -111,7 +111,7 @@ public struct DatabaseRequirer: Sendable {
         switch context.localUnitBag.storedSnapshot() {
         case .none: break
         case .some(.none):
-            output.logs.append(LogRecord(.warning, "REQU-DATA-SNAPSHOT data: the stored snapshot is not a JSON object of strings; treating it as empty"))
+            output.logs.append(LogRecord(.warning, "REQU-DATA-SNAPSHOT data: the stored snapshot is not a JSON object of strings without a data key of its own; treating it as empty"))
         case .some(.some(let snapshot)): old = snapshot
         }
 
@@ -202,7 +202,9 @@ public struct DatabaseRequirer: Sendable {
         if context.secretsEnabled {
             for group in [SecretGroup.user, .tls, .entity] {
                 if let uri = remote[group.fieldName] {
-                    groupContent[group] = try secrets.secretContent(uri: uri, label: context.secretLabel(group), refresh: true)
+                    let content = try secrets.secretContent(uri: uri, label: context.secretLabel(group), refresh: true)
+                    try Self.checkSecretContent(content, group: group)
+                    groupContent[group] = content
                 }
             }
         }
@@ -221,6 +223,24 @@ public struct DatabaseRequirer: Sendable {
         ]
         fields["prefix_databases"] = .array((remote["prefix-databases"] ?? "").split(separator: ",").map { .string(String($0)) })
         return fields
+    }
+
+    /// The format rules that also apply to the fields of the `user` and `tls` secrets
+    /// (REQ-EVT-SECRET-CONTENT): what the charm receives from a secret is checked as strictly as
+    /// what it would receive from the bag.
+    static let secretContentRules: Set<Rule> = [.provUsernameFormat, .provURIsFormat, .provReadOnlyURIsFormat, .provTLSFlag, .provTLSCAFormat]
+
+    /// Fails with the id of the first broken rule (validator order) when a field the group
+    /// carries breaks its format rule. Keys the group does not carry are not looked at.
+    static func checkSecretContent(_ content: [String: String], group: SecretGroup) throws(EngineError) {
+        let fields = content.filter { SecretGroup.group(for: $0.key) == group && !$0.value.isEmpty }
+        guard !fields.isEmpty else { return }
+        let violations = DatabagValidator().validate(Databag(fields), as: .providerApp)
+        if let broken = violations.first(where: { secretContentRules.contains($0.rule) }) {
+            throw EngineError(
+                code: broken.rule.id,
+                message: "the provider's \(group.fieldName) secret breaks \(broken) (REQ-EVT-SECRET-CONTENT); nothing was written, the hook will run again when the secret or the bag changes")
+        }
     }
 
     // MARK: Queries

@@ -48,7 +48,10 @@ extension DatabagValidator.Context {
             guard let value = values[key] else { continue }
             let problems = EndpointList.problems(in: value)
             if let first = problems.first {
-                add(rule, key, problems.map(\.problem).joined(separator: "; "), first.expected)
+                // A long list can have thousands of bad items: name the first three, count the rest.
+                var text = problems.prefix(3).map(\.problem).joined(separator: "; ")
+                if problems.count > 3 { text += "; and \(problems.count - 3) more" }
+                add(rule, key, text, first.expected)
             }
         }
 
@@ -100,7 +103,8 @@ extension DatabagValidator.Context {
                 return DatabaseRequest.validateName(String(item)).map { _ in "item \(index + 1) \(quoted(item)) is not a database name" }
             }
             if !bad.isEmpty {
-                add(.provPrefixDatabasesFormat, "prefix-databases", bad.joined(separator: ", "), "comma-separated database names")
+                let text = bad.prefix(3).joined(separator: ", ") + (bad.count > 3 ? ", and \(bad.count - 3) more" : "")
+                add(.provPrefixDatabasesFormat, "prefix-databases", text, "comma-separated database names")
             }
         }
 

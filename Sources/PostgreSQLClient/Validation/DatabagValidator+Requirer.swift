@@ -39,7 +39,7 @@ extension DatabagValidator.Context {
             let bad = value.split(separator: ",", omittingEmptySubsequences: false).filter { !Self.isRoleName($0) }
             if !bad.isEmpty {
                 add(.reqExtraRolesFormat, key,
-                    "invalid role name(s) \(bad.map { quoted($0) }.joined(separator: ", "))",
+                    "invalid role name(s) \(DatabagValidator.Context.listed(bad))",
                     "comma-separated role names of [A-Za-z_][A-Za-z0-9_-]*, at most 63 bytes, no spaces")
             }
         }

@@ -74,6 +74,13 @@ public struct DatabagValidator: Sendable {
             return bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
         }
 
+        /// The first three items, quoted, and how many more there are: a 1 MiB value can hold
+        /// thousands of bad items, and a violation's text stays short.
+        static func listed<S: StringProtocol>(_ items: [S]) -> String {
+            let shown = items.prefix(3).map { quoted(String($0)) }.joined(separator: ", ")
+            return items.count > 3 ? shown + ", and \(items.count - 3) more" : shown
+        }
+
         /// A JSON array of strings, or `nil` when the text is not one.
         static func stringList(_ text: String) -> [String]? {
             (try? JSONParser().parse(text))?.stringArray
@@ -104,7 +111,7 @@ public struct DatabagValidator: Sendable {
                     let bad = items.filter { !SecretKey.isValid($0) || !seen.insert($0).inserted }
                     if !bad.isEmpty {
                         add(.reqRequestedSecretsKeys, "requested-secrets",
-                            "invalid or repeated item(s) \(bad.map { quoted($0) }.joined(separator: ", "))",
+                            "invalid or repeated item(s) \(Self.listed(bad))",
                             "Juju secret keys (^[a-z](-?[a-z0-9]){2,}$), each once")
                     }
                     if !items.contains("username") || !items.contains("password") {

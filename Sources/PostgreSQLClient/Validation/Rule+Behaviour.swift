@@ -43,6 +43,9 @@ extension Rule {
     public static let reqEvtSecretFields = Rule(
         id: "REQ-EVT-SECRET-FIELDS", bag: .providerApp, field: "secret-*",
         summary: "Under Juju secrets, credentials, URIs and TLS fields of events come from the secrets named by secret-user and secret-tls, read with --refresh.")
+    public static let reqEvtSecretContent = Rule(
+        id: "REQ-EVT-SECRET-CONTENT", bag: .providerApp, field: "secret-*",
+        summary: "The fields read from the user and tls secrets are checked with the bag's format rules (username, uris, read-only-uris, tls, tls-ca); a broken one fails the hook with that rule's id and nothing is written.")
     public static let reqEvtSecretChanged = Rule(
         id: "REQ-EVT-SECRET-CHANGED", bag: .any, field: "*",
         summary: "secret-changed emits no library event on the requirer (as data_interfaces v0).")
@@ -58,7 +61,7 @@ extension Rule {
         .reqEvtRequest, .reqEvtNonLeader, .reqEvtAlias, .reqEvtStatus, .reqEvtSubordinateGate, .reqEvtSnapshot,
         .reqEvtDatabaseCreated, .reqEvtEntityCreated, .reqEvtEndpointsChanged, .reqEvtReadOnlyEndpointsChanged,
         .reqEvtPrefixDatabasesChanged, .reqEvtOnePerHook, .reqEvtNoDeleteEvents, .reqEvtSecretFields,
-        .reqEvtSecretChanged, .reqEvtBroken, .reqEvtRemoteInvalid,
+        .reqEvtSecretContent, .reqEvtSecretChanged, .reqEvtBroken, .reqEvtRemoteInvalid,
     ]
 
     // MARK: Provider engine

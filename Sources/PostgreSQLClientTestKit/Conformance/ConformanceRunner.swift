@@ -10,6 +10,10 @@ public struct ConformanceRunner: Sendable {
         public var file: String
         /// `nil` when the vector passed; else the first difference.
         public var failure: String?
+        /// The `juju-log` lines each step's hook wrote (`"LEVEL message"`), one list per step
+        /// that ran. A failed hook writes none: its error is the outcome. Not compared by the
+        /// runner (the format has no place for logs); tests that pin warnings read it.
+        public var logs: [[String]] = []
         public var passed: Bool { failure == nil }
     }
 
@@ -17,19 +21,20 @@ public struct ConformanceRunner: Sendable {
 
     /// Runs one vector.
     public func run(_ vector: ConformanceVector, file: String = "") -> Result {
+        var logs: [[String]] = []
         do {
-            try execute(vector)
-            return Result(name: vector.name, file: file, failure: nil)
+            try execute(vector, logs: &logs)
+            return Result(name: vector.name, file: file, failure: nil, logs: logs)
         } catch let difference as Difference {
-            return Result(name: vector.name, file: file, failure: difference.text)
+            return Result(name: vector.name, file: file, failure: difference.text, logs: logs)
         } catch {
-            return Result(name: vector.name, file: file, failure: "\(error)")
+            return Result(name: vector.name, file: file, failure: "\(error)", logs: logs)
         }
     }
 
     struct Difference: Error { var text: String }
 
-    func execute(_ v: ConformanceVector) throws {
+    func execute(_ v: ConformanceVector, logs: inout [[String]]) throws {
         let model = InMemoryJuju()
         let rel = v.relation
         let remoteUnits = rel.remoteUnitsData.keys.sorted { (Int($0.split(separator: "/").last ?? "") ?? 0) < (Int($1.split(separator: "/").last ?? "") ?? 0) }
@@ -55,6 +60,7 @@ public struct ConformanceRunner: Sendable {
             if step.hook == "relation-departed", let unit = step.remoteUnit { model.removeUnit(relation: rel.id, unit: unit) }
 
             let before = model.relation(rel.id)!
+            let logsBefore = model.logs.count
             let hook: RelationHook
             switch step.hook {
             case "relation-created": hook = .created
@@ -103,6 +109,8 @@ public struct ConformanceRunner: Sendable {
             }
 
             let after = model.relation(rel.id)!
+            let prefix = v.localUnit + " "
+            logs.append(model.logs.dropFirst(logsBefore).map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 })
             if let expectedError = step.expect.error {
                 guard let failure else { throw Difference(text: "\(where_): expected error \(expectedError), the hook succeeded") }
                 guard failure.code == expectedError else { throw Difference(text: "\(where_): expected error \(expectedError), got \(failure.code) (\(failure.message))") }
