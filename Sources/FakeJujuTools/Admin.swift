@@ -24,8 +24,18 @@ enum Admin {
                                                    (a hook ended: if N is not 0, its relation
                                                    data, secrets and ports are discarded, as
                                                    Juju does; statuses and logs stay)
+          fake-juju-tools add-relation --model FILE --relation ID --endpoint NAME
+                               --requirer APP[:N] --provider APP[:N] [--provider-endpoint NAME]
+                                                   (another relation; new applications join)
+          fake-juju-tools serve --model FILE --socket PATH
+                                                   (keeps the model in memory and answers tools
+                                                   run with FAKE_JUJU_SOCKET=PATH; writes FILE
+                                                   on save and stop)
+          fake-juju-tools dump|save|stop|hook-begin|add-relation --socket PATH ...
+          fake-juju-tools hook-end --socket PATH --exit-code N
           fake-juju-tools TOOL ARGS...             runs TOOL (as if called by that name)
-        hook tools read FAKE_JUJU_MODEL, JUJU_UNIT_NAME and, if set, append to FAKE_JUJU_CALLS;
+        hook tools read FAKE_JUJU_MODEL (or FAKE_JUJU_SOCKET), JUJU_UNIT_NAME and, if set, append
+        to FAKE_JUJU_CALLS;
         a tool named in FAKE_JUJU_FAIL (comma-separated) fails without touching the model.
 
         """
@@ -38,7 +48,23 @@ enum Admin {
         let command = argv[1]
         let rest = Array(argv.dropFirst(2))
         do throws(ToolFailure) {
+            if ["dump", "save", "stop", "hook-begin", "hook-end", "add-relation"].contains(command),
+                rest.contains(where: { $0.hasPrefix("--socket") })
+            {
+                let a = try Arguments(rest, valued: [["socket"], ["exit-code"]] + relationFlags)
+                var header: [String: JSONValue] = ["kind": .string(command)]
+                if let code = a.value("exit-code") { header["exit-code"] = .string(code) }
+                if command == "add-relation" { header["args"] = .array(rest.map { .string($0) }) }
+                let reply = try Server.request(try required(a, "socket"), .object(header))
+                System.printOut(reply.out)
+                System.printError(reply.err)
+                return reply.status
+            }
             switch command {
+            case "serve":
+                let a = try Arguments(rest, valued: [["model"], ["socket"]])
+                return try Server.serve(model: try required(a, "model"), socket: try required(a, "socket"))
+            case "add-relation": try addRelation(rest)
             case "init": try initModel(rest)
             case "install": try install(rest, argv0: argv[0])
             case "dump":
@@ -151,38 +177,49 @@ enum Admin {
         return (app, (0..<count).map { "\(app)/\($0)" })
     }
 
-    static func initModel(_ args: [String]) throws(ToolFailure) {
-        let a = try Arguments(
-            args,
-            valued: [
-                ["model"], ["relation"], ["endpoint"], ["provider-endpoint"], ["requirer"], ["provider"],
-                ["juju-version"], ["model-name"], ["model-uuid"], ["interface"],
-            ])
-        let path = try required(a, "model")
-        guard let id = Int(try required(a, "relation")), id >= 0 else { throw ToolFailure("--relation must be a number", code: 2) }
-        let endpoint = try required(a, "endpoint")
-        let (requirer, requirerUnits) = try appSpec(try required(a, "requirer"))
-        let (provider, providerUnits) = try appSpec(try required(a, "provider"))
-        guard requirer != provider else { throw ToolFailure("the two applications must differ", code: 2) }
+    static let relationFlags: [[String]] = [["relation"], ["endpoint"], ["provider-endpoint"], ["requirer"], ["provider"], ["interface"]]
 
-        var s = Snapshot()
-        if let v = a.value("juju-version") { s.jujuVersion = v }
-        if let v = a.value("model-name") { s.modelName = v }
-        if let v = a.value("model-uuid") { s.modelUUID = v }
-        s.units = [requirer: requirerUnits, provider: providerUnits]
-        s.leaders = [requirer: requirerUnits[0], provider: providerUnits[0]]
+    /// Adds the relation `a` describes to `s`; applications new to the model join it with their
+    /// units, the first as leader; applications already there keep their units.
+    static func addRelation(_ a: Arguments, to s: inout Snapshot) throws(ToolFailure) {
+        guard let id = Int(try required(a, "relation")), id >= 0 else { throw ToolFailure("--relation must be a number", code: 2) }
+        guard !s.relations.contains(where: { $0.id == id }) else { throw ToolFailure("relation \(id) is already in the model", code: 2) }
+        let endpoint = try required(a, "endpoint")
+        var (requirer, requirerUnits) = try appSpec(try required(a, "requirer"))
+        var (provider, providerUnits) = try appSpec(try required(a, "provider"))
+        guard requirer != provider else { throw ToolFailure("the two applications must differ", code: 2) }
+        for (app, units) in [(requirer, requirerUnits), (provider, providerUnits)] where s.units[app] == nil {
+            s.units[app] = units
+            s.leaders[app] = units[0]
+        }
+        requirerUnits = s.units[requirer]!
+        providerUnits = s.units[provider]!
         var unitBags: [String: [String: String]] = [:]
         for unit in requirerUnits + providerUnits { unitBags[unit] = [:] }
-        s.relations = [
+        s.relations.append(
             Snapshot.RelationRecord(
                 id: id, interface: a.value("interface") ?? "postgresql_client",
                 endpoints: [requirer: endpoint, provider: a.value("provider-endpoint") ?? endpoint],
                 apps: [requirer, provider], units: [requirer: requirerUnits, provider: providerUnits],
-                appBags: [requirer: [:], provider: [:]], unitBags: unitBags)
-        ]
+                appBags: [requirer: [:], provider: [:]], unitBags: unitBags))
+    }
+
+    static func initModel(_ args: [String]) throws(ToolFailure) {
+        let a = try Arguments(args, valued: relationFlags + [["model"], ["juju-version"], ["model-name"], ["model-uuid"]])
+        let path = try required(a, "model")
+        var s = Snapshot()
+        if let v = a.value("juju-version") { s.jujuVersion = v }
+        if let v = a.value("model-name") { s.modelName = v }
+        if let v = a.value("model-uuid") { s.modelUUID = v }
+        try addRelation(a, to: &s)
         let lock = try System.lockExclusive(path + ".lock")
         defer { System.unlock(lock) }
         try Runner.save(s, to: path)
+    }
+
+    static func addRelation(_ args: [String]) throws(ToolFailure) {
+        let a = try Arguments(args, valued: relationFlags + [["model"]])
+        try Runner.withModel(try required(a, "model")) { s throws(ToolFailure) in try addRelation(a, to: &s) }
     }
 
     /// Symlinks named after the hook tools; with `--model`, only the tools that the model's

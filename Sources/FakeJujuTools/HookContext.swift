@@ -14,15 +14,22 @@ final class HookContext {
     var snapshot: Snapshot
     let model: InMemoryJuju
     let tools: InMemoryHookTools
+    /// The calling process's environment (`JUJU_RELATION_ID`, `JUJU_REMOTE_UNIT`, ...).
+    let environment: [String: String]
+    /// The calling process's standard input, read only when a tool is given `--file -`.
+    let standardInput: () throws(ToolFailure) -> [UInt8]
     /// What the tool prints on standard output.
     var out = ""
 
-    init(tool: String, args: [String], unit: String, snapshot: Snapshot) {
+    init(tool: String, args: [String], unit: String, snapshot: Snapshot, environment: [String: String],
+         standardInput: @escaping () throws(ToolFailure) -> [UInt8]) {
         self.tool = tool
         self.args = args
         self.unit = unit
         self.app = Snapshot.app(of: unit)
         self.snapshot = snapshot
+        self.environment = environment
+        self.standardInput = standardInput
         self.model = InMemoryJuju(snapshot: snapshot)
         self.tools = model.tools(for: unit)
     }
@@ -41,8 +48,13 @@ final class HookContext {
     var isLeader: Bool { snapshot.leaders[app] == unit }
 
     func env(_ name: String) -> String? {
-        guard let value = System.env(name), !value.isEmpty else { return nil }
+        guard let value = environment[name], !value.isEmpty else { return nil }
         return value
+    }
+
+    /// A `--file` argument's bytes: standard input for `-`, else the file.
+    func read(_ path: String) throws(ToolFailure) -> [UInt8] {
+        path == "-" ? try standardInput() : try System.readFile(path)
     }
 
     // MARK: Output
@@ -159,7 +171,7 @@ final class HookContext {
     /// `key=value`, `key#base64=value`, `key#file=path` arguments (and `--file` YAML/JSON).
     func secretContent(_ positionals: some Sequence<String>, file: String?) throws(ToolFailure) -> [String: String] {
         var content: [String: String] = [:]
-        if let file { content = try Settings.parse(try Settings.read(file), what: "secret content") }
+        if let file { content = try Settings.parse(try read(file), what: "secret content") }
         for arg in positionals {
             guard let eq = arg.firstIndex(of: "="), eq != arg.startIndex else {
                 throw ToolFailure("expected \"key=value\", got \"\(arg)\"")
@@ -183,10 +195,6 @@ final class HookContext {
 
 /// `relation-set --file` and `secret-add --file` contents: a JSON object, or a flat YAML map.
 enum Settings {
-    static func read(_ path: String) throws(ToolFailure) -> [UInt8] {
-        path == "-" ? try System.readAll(fd: 0) : try System.readFile(path)
-    }
-
     static func parse(_ bytes: [UInt8], what: String) throws(ToolFailure) -> [String: String] {
         let text = String(decoding: bytes, as: UTF8.self)
         if text.allSatisfy({ $0.isWhitespace }) { return [:] }

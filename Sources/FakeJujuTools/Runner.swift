@@ -1,51 +1,134 @@
 import JujuJSON
+import PostgreSQLClient
 import PostgreSQLClientTestKit
 
 enum Runner {
-    /// Runs one hook tool as `JUJU_UNIT_NAME` on `FAKE_JUJU_MODEL`, under an exclusive lock on
-    /// the model's `.lock` file: load, run, save, append to `FAKE_JUJU_CALLS`.
-    static func runTool(_ tool: String, _ args: [String]) -> Int32 {
-        let unit = System.env("JUJU_UNIT_NAME") ?? ""
-        guard let modelPath = System.env("FAKE_JUJU_MODEL"), !modelPath.isEmpty else {
-            return report(ToolFailure("FAKE_JUJU_MODEL is not set (the fake model file)"))
-        }
-        let lock: Int32
-        do { lock = try System.lockExclusive(modelPath + ".lock") } catch { return report(error) }
-        defer { System.unlock(lock) }
+    /// One hook-tool call, as the calling process makes it.
+    struct Call {
+        var tool: String
+        var args: [String]
+        /// The caller's ``environmentNames`` variables.
+        var environment: [String: String]
+        /// The caller's standard input, read only for `--file -`.
+        var standardInput: () throws(ToolFailure) -> [UInt8]
+    }
 
-        var status: Int32 = 0
-        var output = ""
+    /// What the caller gets back: exit status, standard output, standard error.
+    struct Reply {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    /// The variables of a hook's environment that the tools read.
+    static let environmentNames = [
+        "JUJU_UNIT_NAME", "JUJU_RELATION", "JUJU_RELATION_ID", "JUJU_REMOTE_APP", "JUJU_REMOTE_UNIT", "JUJU_SECRET_ID",
+        "JUJU_VERSION", "FAKE_JUJU_FAIL",
+    ]
+
+    static func processEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in environmentNames { if let value = System.env(name) { environment[name] = value } }
+        return environment
+    }
+
+    /// Runs `call` as its `JUJU_UNIT_NAME` on `snapshot`, which it changes in place: the tool
+    /// exists in the model's Juju version, scripted faults (`FAKE_JUJU_FAIL`), Juju's rules.
+    static func execute(_ call: Call, on snapshot: inout Snapshot) -> Reply {
+        let unit = call.environment["JUJU_UNIT_NAME"] ?? ""
         do throws(ToolFailure) {
             guard !unit.isEmpty else { throw ToolFailure("JUJU_UNIT_NAME is not set") }
             // Scripted faults: FAKE_JUJU_FAIL names tools (comma-separated) that fail in this
-            // process's hook before touching the model, as a tool killed mid-hook would.
-            if let fail = System.env("FAKE_JUJU_FAIL"), fail.split(separator: ",").contains(Substring(tool)) {
-                throw ToolFailure("\(tool): injected failure (FAKE_JUJU_FAIL)")
+            // hook before touching the model, as a tool killed mid-hook would.
+            if let fail = call.environment["FAKE_JUJU_FAIL"], fail.split(separator: ",").contains(Substring(call.tool)) {
+                throw ToolFailure("\(call.tool): injected failure (FAKE_JUJU_FAIL)")
             }
-            let snapshot = try load(modelPath)
+            let version = try Tools.jujuVersion(of: snapshot)
+            guard Tools.exists(call.tool, in: version) else {
+                // Not on a real unit's PATH at all: what a shell says of a missing command.
+                throw ToolFailure("\(call.tool): command not found (Juju \(version) has no such hook tool; it came with "
+                                  + "Juju \(Tools.introduced[call.tool]!))", code: 127)
+            }
             let app = Snapshot.app(of: unit)
             guard (snapshot.units[app] ?? []).contains(unit) else {
                 throw ToolFailure("unit \"\(unit)\" is not in the model")
             }
-            let version = try Tools.jujuVersion(of: snapshot)
-            guard Tools.exists(tool, in: version) else {
-                // Not on a real unit's PATH at all: what a shell says of a missing command.
-                throw ToolFailure("\(tool): command not found (Juju \(version) has no such hook tool; it came with "
-                                  + "Juju \(Tools.introduced[tool]!))", code: 127)
-            }
-            let context = HookContext(tool: tool, args: args, unit: unit, snapshot: snapshot)
-            try Tools.all[tool]!(context)
+            // A call that names one relation (-r, or the hook's JUJU_RELATION_ID) sees only that
+            // relation: the tools act on the named relation alone, and a model with a thousand
+            // relations then costs a call no more than a model with one.
+            let focus = call.tool == "relation-ids" || call.tool == "goal-state" ? nil : focusedRelation(call)
+            var view = snapshot
+            if let focus { view.relations = snapshot.relations.filter { $0.id == focus } }
+            let context = HookContext(tool: call.tool, args: call.args, unit: unit, snapshot: view,
+                                      environment: call.environment, standardInput: call.standardInput)
+            try Tools.all[call.tool]!(context)
             context.sync()
-            if context.snapshot != snapshot { try save(context.snapshot, to: modelPath) }
-            output = context.out
+            if let focus {
+                var merged = context.snapshot
+                merged.relations = snapshot.relations.map { r in r.id == focus ? (context.snapshot.relations.first { $0.id == focus } ?? r) : r }
+                snapshot = merged
+            } else {
+                snapshot = context.snapshot
+            }
+            return Reply(status: 0, out: context.out, err: "")
         } catch {
-            status = report(error)
+            return Reply(status: error.code, out: "", err: "ERROR \(error.message)\n")
         }
+    }
+
+    /// The relation id a call names: its `-r`/`--relation` value, else `JUJU_RELATION_ID`
+    /// (`ID` or `ENDPOINT:ID`); `nil` when it names none or the value is not an id (the tool
+    /// then reports it, seeing the whole model).
+    static func focusedRelation(_ call: Call) -> Int? {
+        var raw: String?
+        var index = 0
+        while index < call.args.count {
+            let arg = call.args[index]
+            index += 1
+            if arg == "--" { break }
+            if arg == "-r" || arg == "--relation", index < call.args.count {
+                raw = call.args[index]
+                index += 1
+            } else if arg.hasPrefix("-r=") || arg.hasPrefix("--relation=") {
+                raw = String(arg[arg.index(after: arg.firstIndex(of: "=")!)...])
+            }
+        }
+        guard let text = raw ?? call.environment["JUJU_RELATION_ID"], !text.isEmpty else { return nil }
+        return Int(text.split(separator: ":").last ?? "")
+    }
+
+    /// Runs one hook tool on the model file `FAKE_JUJU_MODEL`, under an exclusive lock on its
+    /// `.lock` file: load, run, save if changed, append to `FAKE_JUJU_CALLS`.
+    static func runTool(_ tool: String, _ args: [String]) -> Int32 {
+        guard let modelPath = System.env("FAKE_JUJU_MODEL"), !modelPath.isEmpty else {
+            return report(ToolFailure("FAKE_JUJU_MODEL (the fake model file) or FAKE_JUJU_SOCKET (a fake-juju-tools serve) is not set"))
+        }
+        let call = Call(tool: tool, args: args, environment: processEnvironment(), standardInput: { () throws(ToolFailure) in
+            try System.readAll(fd: 0)
+        })
+        var reply: Reply
+        do throws(ToolFailure) {
+            let lock = try System.lockExclusive(modelPath + ".lock")
+            defer { System.unlock(lock) }
+            let loaded = try load(modelPath)
+            var snapshot = loaded
+            reply = execute(call, on: &snapshot)
+            if snapshot != loaded { try save(snapshot, to: modelPath) }
+        } catch {
+            reply = Reply(status: error.code, out: "", err: "ERROR \(error.message)\n")
+        }
+        return finish(call, reply)
+    }
+
+    /// Logs the call (`FAKE_JUJU_CALLS`) and prints the reply; returns the exit status.
+    static func finish(_ call: Call, _ reply: Reply) -> Int32 {
         if let calls = System.env("FAKE_JUJU_CALLS"), !calls.isEmpty {
-            try? System.appendLine(calls, callLine(unit: unit, argv: Tools.redacted(tool: tool, args: args)))
+            let unit = call.environment["JUJU_UNIT_NAME"] ?? ""
+            try? System.appendLine(calls, callLine(unit: unit, argv: Tools.redacted(tool: call.tool, args: call.args)))
         }
-        System.printOut(output)
-        return status
+        System.printOut(reply.out)
+        System.printError(reply.err)
+        return reply.status
     }
 
     /// `{"unit":"pg/0","argv":["relation-get",...]}`.

@@ -112,7 +112,7 @@ enum Tools {
         let a = try Arguments(c.args, valued: relationSetValued, boolean: [["app"]])
         let id = try c.relationID(a.value("r"))
         var changes: [String: String] = [:]
-        if let file = a.value("file") { changes = try Settings.parse(try Settings.read(file), what: "relation settings") }
+        if let file = a.value("file") { changes = try Settings.parse(try c.read(file), what: "relation settings") }
         for arg in a.positionals {
             guard let eq = arg.firstIndex(of: "="), eq != arg.startIndex else {
                 throw ToolFailure("expected \"key=value\", got \"\(arg)\"")
@@ -459,7 +459,7 @@ enum Tools {
             throw ToolFailure("cannot write leadership settings: cannot write settings: not the leader [JUJU-APP-BAG-LEADER]")
         }
         var changes: [String: String] = [:]
-        if let file = a.value("file") { changes = try Settings.parse(try Settings.read(file), what: "leader settings") }
+        if let file = a.value("file") { changes = try Settings.parse(try c.read(file), what: "leader settings") }
         for arg in a.positionals {
             guard let eq = arg.firstIndex(of: "="), eq != arg.startIndex else {
                 throw ToolFailure("expected \"key=value\", got \"\(arg)\"")

@@ -10,10 +10,16 @@ import Darwin
 let arguments = CommandLine.arguments
 let invokedAs = String(arguments[0].split(separator: "/").last ?? Substring(arguments[0]))
 
+/// A tool call: to a `fake-juju-tools serve` when FAKE_JUJU_SOCKET is set, else on the model file.
+func runTool(_ tool: String, _ args: [String]) -> Int32 {
+    if let socket = System.env("FAKE_JUJU_SOCKET"), !socket.isEmpty { return Server.forward(tool, args, socket: socket) }
+    return Runner.runTool(tool, args)
+}
+
 if Tools.all[invokedAs] != nil {
-    exit(Runner.runTool(invokedAs, Array(arguments.dropFirst())))
+    exit(runTool(invokedAs, Array(arguments.dropFirst())))
 } else if arguments.count > 1, Tools.all[arguments[1]] != nil {
-    exit(Runner.runTool(arguments[1], Array(arguments.dropFirst(2))))
+    exit(runTool(arguments[1], Array(arguments.dropFirst(2))))
 } else {
     exit(Admin.main(arguments))
 }
