@@ -376,4 +376,16 @@ struct IsolationTests {
         #expect(!log.contains("SCRAM-SHA-256$"), "the server log shows the SCRAM secret")
         #expect(!log.contains("PASSWORD"), "the server log shows the password statement")
     }
+
+    @Test("ThrowawayPostgres and PostgresAllocator print without the administrator's password, whichever way they are printed")
+    func administratorPasswordMasked() throws {
+        let pg = try server()
+        let secrets = [pg.adminPassword]
+        #expect(SecretHygiene.leaks(of: pg, secrets: secrets).isEmpty, "\(SecretHygiene.leaks(of: pg, secrets: secrets))")
+        let allocator = pg.makeAllocator()
+        #expect(SecretHygiene.leaks(of: allocator, secrets: secrets).isEmpty, "\(SecretHygiene.leaks(of: allocator, secrets: secrets))")
+        #expect(String(describing: allocator).contains("\(pg.adminUser):<masked>@\(pg.host):\(pg.port)"), "\(allocator)")
+        let elsewhere = PostgresAllocator(host: "127.0.0.1", port: 1, adminUser: "admin", adminPassword: "Hyg1eneAdminPw77")
+        #expect(SecretHygiene.leaks(of: elsewhere, secrets: ["Hyg1eneAdminPw77"]).isEmpty)
+    }
 }
