@@ -4,6 +4,7 @@ extension EngineOutput: CustomStringConvertible, CustomDebugStringConvertible, C
         "EngineOutput(appChanges: \(Databag(appChanges)), unitChanges: \(Databag(unitChanges)), secretActions: \(secretActions), events: \(events), logs: \(logs))"
     }
 
+    /// The same masked text as ``description``.
     public var debugDescription: String { description }
 
     /// `dump` and debuggers see the changes as masked bags and the secret actions masked.
@@ -26,8 +27,10 @@ extension SecretAction: CustomStringConvertible, CustomDebugStringConvertible, C
         }
     }
 
+    /// ``description`` prefixed with the type name.
     public var debugDescription: String { "SecretAction.\(description)" }
 
+    /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
     public var customMirror: Mirror {
         switch self {
         case .create(let group, let label, let content):

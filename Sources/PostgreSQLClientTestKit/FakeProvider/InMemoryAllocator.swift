@@ -12,6 +12,7 @@ public final class InMemoryAllocator: DatabaseAllocator {
         /// The user with its password masked.
         public var description: String { "User(password: <masked>, roles: \(roles), databases: \(databases.sorted()))" }
 
+        /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
         public var customMirror: Mirror {
             Mirror(self, children: ["password": "<masked>", "roles": roles, "databases": databases.sorted()], displayStyle: .struct)
         }

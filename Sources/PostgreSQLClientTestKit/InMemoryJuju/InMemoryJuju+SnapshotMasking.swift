@@ -4,10 +4,12 @@ import PostgreSQLClient
 // its bags are masked as ``Databag`` masks them and its secrets' values are masked whole.
 
 extension InMemoryJuju.Snapshot.RelationRecord: CustomStringConvertible, CustomReflectable {
+    /// The value with passwords and secret values masked.
     public var description: String {
         "RelationRecord(\(id), \(interface), apps: \(apps), appBags: \(appBags.mapValues { Databag($0) }), unitBags: \(unitBags.mapValues { Databag($0) }))"
     }
 
+    /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
     public var customMirror: Mirror {
         Mirror(self, children: [
             "id": id, "interface": interface, "endpoints": endpoints, "apps": apps, "units": units,
@@ -23,6 +25,7 @@ extension InMemoryJuju.Snapshot.SecretRecord: CustomDebugStringConvertible, Cust
         "SecretRecord(\(id), owner: \(owner), revisions: \(revisions.map(SensitiveFields.maskedContent)), grants: \(grants))"
     }
 
+    /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
     public var customMirror: Mirror {
         Mirror(self, children: [
             "id": id, "owner": owner, "ownerLabel": ownerLabel as Any, "consumerLabels": consumerLabels,

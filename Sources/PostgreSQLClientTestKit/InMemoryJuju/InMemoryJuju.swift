@@ -53,6 +53,7 @@ public final class InMemoryJuju: Sendable {
             "Secret(\(id), owner: \(owner), revisions: \(revisions.map(SensitiveFields.maskedContent)), grants: \(grants.sorted()))"
         }
 
+        /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
         public var customMirror: Mirror {
             Mirror(self, children: [
                 "id": id, "owner": owner, "ownerLabel": ownerLabel as Any, "consumerLabels": consumerLabels,
@@ -65,6 +66,7 @@ public final class InMemoryJuju: Sendable {
     public struct Call: Sendable, Hashable, CustomStringConvertible {
         public var unit: String
         public var argv: [String]
+        /// The value with passwords and secret values masked.
         public var description: String { "\(unit): " + argv.joined(separator: " ") }
     }
 
