@@ -31,6 +31,13 @@ public struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Juju version to model (3.x uses Juju secrets, 2.9 plain text).")
     var jujuVersion = "3.6.4"
 
+    /// For tests only (hidden from --help): seeds the fake provider's password generator so a
+    /// test knows the passwords the demo hands out and can check that none is printed
+    /// (`Tests/PGClientCLITests/PasswordGrepTests.swift`). Never use it outside tests: seeded
+    /// passwords are predictable.
+    @Option(name: .customLong("password-seed"), help: .hidden)
+    var passwordSeed: UInt64?
+
     public init() {}
 
     public func run() async throws {
@@ -53,7 +60,7 @@ public struct DemoCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("pgclient demo: no PostgreSQL server (\(error)); continuing in memory\n".utf8))
             }
         }
-        let demo = TutorialDemo(jujuVersion: version, database: database)
+        let demo = TutorialDemo(jujuVersion: version, database: database, passwordSeed: passwordSeed)
         let summary: TutorialDemo.Summary
         do {
             summary = try await demo.run()

@@ -34,10 +34,15 @@ public final class TutorialDemo: Sendable {
     let lines = Mutex<[String]>([])
     let jujuVersion: JujuVersion
     let database: (any DemoDatabase)?
+    let passwordSeed: UInt64?
 
-    public init(jujuVersion: JujuVersion = JujuVersion(major: 3, minor: 6, patch: 4), database: (any DemoDatabase)? = nil) {
+    /// `passwordSeed` makes the fake provider's passwords reproducible (``PasswordGenerator``),
+    /// so a test can look for them in the output without the demo printing them; `nil` (the
+    /// default) draws them from the system CSPRNG.
+    public init(jujuVersion: JujuVersion = JujuVersion(major: 3, minor: 6, patch: 4), database: (any DemoDatabase)? = nil, passwordSeed: UInt64? = nil) {
         self.jujuVersion = jujuVersion
         self.database = database
+        self.passwordSeed = passwordSeed
     }
 
     func say(_ text: String = "") { lines.withLock { $0.append(text) } }
@@ -60,7 +65,7 @@ public final class TutorialDemo: Sendable {
         let relationID = 1
         let provider = FakeProvider(
             model: model,
-            configuration: .init(jujuVersion: jujuVersion, primary: database?.host, port: database?.port ?? 5432, version: "14.15"),
+            configuration: .init(jujuVersion: jujuVersion, primary: database?.host, port: database?.port ?? 5432, version: "14.15", seed: passwordSeed),
             allocator: database?.allocator ?? InMemoryAllocator())
         say("pgclient demo: replaying \"Integrate your charm with PostgreSQL\" on an in-memory Juju \(jujuVersion) model, \(database == nil ? "with the in-memory fake postgresql-k8s" : "with the fake postgresql-k8s on a real PostgreSQL 15 server")")
         say()

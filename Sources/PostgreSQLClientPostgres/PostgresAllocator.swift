@@ -14,7 +14,9 @@ import PostgresNIO
 /// - passwords are never sent in clear when they can be avoided: for ASCII passwords the
 ///   SCRAM-SHA-256 secret is computed here and only it is sent; other passwords go as an
 ///   escaped `E'...'` literal; either way inside a transaction with
-///   `SET LOCAL log_statement = 'none'`, as the charm does;
+///   `SET LOCAL log_statement = 'none'`, as the charm does, and
+///   `SET LOCAL log_min_error_statement = 'panic'`, so that a failing password statement is not
+///   written to the server log either;
 /// - errors carry the server's SQLSTATE and message, never the statement text or a password;
 /// - the connections log nothing (their logger is at `.critical`).
 public struct PostgresAllocator: DatabaseAllocator {
@@ -238,7 +240,13 @@ public struct PostgresAllocator: DatabaseAllocator {
         }
     }
 
-    /// `BEGIN; SET LOCAL log_statement = 'none'; <body>; COMMIT`, or ROLLBACK on error.
+    /// `BEGIN; SET LOCAL log_statement = 'none'; SET LOCAL log_min_error_statement = 'panic';
+    /// <body>; COMMIT`, or ROLLBACK on error.
+    ///
+    /// The second setting matters as much as the first: a statement that fails is written to
+    /// the server log with its text at `log_min_error_statement` (ERROR by default), whatever
+    /// `log_statement` says, and the text of a password statement holds the SCRAM secret or,
+    /// for a non-ASCII password, the password itself.
     static func withQuietTransaction(
         _ conn: PostgresConnection,
         logger: Logger,
@@ -247,6 +255,7 @@ public struct PostgresAllocator: DatabaseAllocator {
         try await conn.query("BEGIN", logger: logger)
         do {
             try await conn.query("SET LOCAL log_statement = 'none'", logger: logger)
+            try await conn.query("SET LOCAL log_min_error_statement = 'panic'", logger: logger)
             try await body()
             try await conn.query("COMMIT", logger: logger)
         } catch {

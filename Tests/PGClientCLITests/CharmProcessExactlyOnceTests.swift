@@ -34,10 +34,11 @@ struct CharmProcessExactlyOnceTests {
 
     static func snapshot(_ box: Sandbox) throws -> String? {
         let model = try JSONParser().parse(String(contentsOf: box.model, encoding: .utf8))
-        return model["relations"]?[0]?["unitBags"]?["demo-api-charm/0"]?["data"]?.stringValue
+        guard case .array(let relations) = model["relations"] ?? .null, let relation = relations.first else { return nil }
+        return relation["unitBags"]?["demo-api-charm/0"]?["data"]?.stringValue
     }
 
-    static func tools(_ calls: [JSONValue]) -> [String] { calls.compactMap { $0["argv"]?[0]?.stringValue } }
+    static func tools(_ calls: [JSONValue]) -> [String] { calls.compactMap { $0["argv"]?.stringArray?.first } }
 
     @Test("the same relation-changed delivered twice: the second run reads two bags and writes nothing", arguments: ["2.9.49", "3.6.4"])
     func replay(version: String) throws {

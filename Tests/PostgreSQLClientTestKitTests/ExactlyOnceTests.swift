@@ -7,6 +7,13 @@ import Testing
 /// Exactly-once events under replays, failed hooks and leadership changes, on the in-memory
 /// model (Specs/postgresql_client-v0.md, "Replays, failed hooks and leadership changes";
 /// JUJU-HOOK-COMMIT).
+/// Which units saw an event, shared with the charm handlers.
+final class Seen: Sendable {
+    let units = Mutex<[String]>([])
+    func add(_ unit: String) { units.withLock { $0.append(unit) } }
+    var all: [String] { units.withLock { $0 } }
+}
+
 @Suite("Exactly-once events: replay, crash, leadership (in memory)")
 struct ExactlyOnceTests {
     static let password = "Zq8Lr3Vt6Nw1Kp4X"
@@ -25,28 +32,28 @@ struct ExactlyOnceTests {
 
     /// A requirer unit whose charm counts database_created and goes Active on it.
     static func requirer(_ model: InMemoryJuju, unit: String, version: String = "2.9.49",
-                         created: Mutex<[String]>) throws -> RequirerHarness {
+                         created: Seen) throws -> RequirerHarness {
         RequirerHarness(
             model: model, requirer: try DatabaseRequirer(.init(relationName: "database", databaseName: "names_db")),
             scope: .init(relationID: 5, relationName: "database", localUnit: unit, remoteApp: "pg",
                          jujuVersion: try JujuVersion(parsing: version))
         ) { event, tools in
             guard event.name == "database_created" else { return }
-            created.withLock { $0.append(unit) }
+            created.add(unit)
             try tools.statusSet(.active, message: "", application: false)
         }
     }
 
     /// A provider unit whose charm answers each database_requested, counting them.
     static func provider(_ model: InMemoryJuju, unit: String, version: String = "2.9.49",
-                         answered: Mutex<[String]>) throws -> ProviderHarness {
+                         answered: Seen) throws -> ProviderHarness {
         ProviderHarness(
             model: model, provider: DatabaseProvider(relationName: "database"),
             scope: .init(relationID: 5, relationName: "database", localUnit: unit, remoteApp: "demo",
                          jujuVersion: try JujuVersion(parsing: version))
         ) { event, session throws(EngineError) in
             guard event.name == "database_requested" else { return }
-            answered.withLock { $0.append(unit) }
+            answered.add(unit)
             try session.setCredentials(username: "relation_id_5", password: Self.password)
             try session.setEndpoints("pg-primary:5432")
             try session.setDatabase(event.string("database") ?? "")
@@ -55,7 +62,7 @@ struct ExactlyOnceTests {
 
     /// Request (demo/0) and answer (pg/0), so the provider bag holds credentials.
     static func requestAndAnswer(_ model: InMemoryJuju, version: String = "2.9.49") throws {
-        let none = Mutex<[String]>([])
+        let none = Seen()
         #expect(try requirer(model, unit: "demo/0", version: version, created: none).run(.created).error == nil)
         #expect(try provider(model, unit: "pg/0", version: version, answered: none).run(.changed(remoteUnit: "demo/0")).error == nil)
     }
@@ -64,7 +71,7 @@ struct ExactlyOnceTests {
     func requirerReplay(version: String) throws {
         let model = Self.model()
         try Self.requestAndAnswer(model, version: version)
-        let created = Mutex<[String]>([])
+        let created = Seen()
         let harness = try Self.requirer(model, unit: "demo/0", version: version, created: created)
         let first = harness.run(.changed(remoteUnit: "pg/0"))
         #expect(first.error == nil)
@@ -75,48 +82,48 @@ struct ExactlyOnceTests {
         #expect(second.events.isEmpty)
         #expect(second.calls.allSatisfy { $0.argv.first != "relation-set" }, "a replay writes nothing")
         #expect(second.unitBag("demo/0")["data"] == snapshot)
-        #expect(created.withLock { $0 } == ["demo/0"])
+        #expect(created.all == ["demo/0"])
     }
 
     @Test("the same request delivered twice emits database_requested once (one answer, one user)")
     func providerReplay() throws {
         let model = Self.model()
-        let none = Mutex<[String]>([])
+        let none = Seen()
         _ = try Self.requirer(model, unit: "demo/0", created: none).run(.created)
-        let answered = Mutex<[String]>([])
+        let answered = Seen()
         let provider = try Self.provider(model, unit: "pg/0", answered: answered)
         #expect(provider.run(.changed(remoteUnit: "demo/0")).events.map(\.name) == ["database_requested"])
         let replay = provider.run(.changed(remoteUnit: "demo/0"))
         #expect(replay.events.isEmpty)
         #expect(replay.calls.allSatisfy { $0.argv.first != "relation-set" })
-        #expect(answered.withLock { $0 } == ["pg/0"])
+        #expect(answered.all == ["pg/0"])
     }
 
     @Test("a relation-set that fails leaves the snapshot as it was; the retried hook emits database_created, once")
     func failedWriteIsRetried() throws {
         let model = Self.model()
         try Self.requestAndAnswer(model)
-        let created = Mutex<[String]>([])
+        let created = Seen()
         let harness = try Self.requirer(model, unit: "demo/0", created: created)
         model.failNext("relation-set", unit: "demo/0")
         let crashed = harness.run(.changed(remoteUnit: "pg/0"))
         #expect(crashed.error != nil)
         #expect(crashed.unitBag("demo/0")["data"] == nil, "the snapshot of a failed hook must not stay")
-        #expect(created.withLock { $0 }.isEmpty, "the charm saw no event: the hook failed before it")
+        #expect(created.all.isEmpty, "the charm saw no event: the hook failed before it")
         #expect(model.status(of: "demo/0") == nil)
         let retried = harness.run(.changed(remoteUnit: "pg/0"))
         #expect(retried.error == nil)
         #expect(retried.events.map(\.name) == ["database_created"])
         #expect(model.status(of: "demo/0")?.0 == .active)
         #expect(harness.run(.changed(remoteUnit: "pg/0")).events.isEmpty)
-        #expect(created.withLock { $0 } == ["demo/0"])
+        #expect(created.all == ["demo/0"])
     }
 
     @Test("a charm that fails after the snapshot was written (its status-set fails) gets database_created again on the retry (JUJU-HOOK-COMMIT)")
     func failedHandlerIsRetried() throws {
         let model = Self.model()
         try Self.requestAndAnswer(model, version: "3.6.4")
-        let created = Mutex<[String]>([])
+        let created = Seen()
         let harness = try Self.requirer(model, unit: "demo/0", version: "3.6.4", created: created)
         model.failNext("status-set", unit: "demo/0")
         let crashed = harness.run(.changed(remoteUnit: "pg/0"))
@@ -126,15 +133,15 @@ struct ExactlyOnceTests {
         let retried = harness.run(.changed(remoteUnit: "pg/0"))
         #expect(retried.events.map(\.name) == ["database_created"])
         #expect(model.status(of: "demo/0")?.0 == .active)
-        #expect(created.withLock { $0 } == ["demo/0", "demo/0"], "at least once: the failed run saw it, the retry again")
+        #expect(created.all == ["demo/0", "demo/0"], "at least once: the failed run saw it, the retry again")
     }
 
     @Test("a provider whose secret-add fails answers nothing; the retry emits database_requested again and answers once")
     func providerCrashIsRetried() throws {
         let model = Self.model()
-        let none = Mutex<[String]>([])
+        let none = Seen()
         _ = try Self.requirer(model, unit: "demo/0", version: "3.6.4", created: none).run(.created)
-        let answered = Mutex<[String]>([])
+        let answered = Seen()
         let provider = try Self.provider(model, unit: "pg/0", version: "3.6.4", answered: answered)
         model.failNext("secret-add", unit: "pg/0")
         let crashed = provider.run(.changed(remoteUnit: "demo/0"))
@@ -152,7 +159,7 @@ struct ExactlyOnceTests {
     func requirerLeadershipChange() throws {
         let model = Self.model()
         try Self.requestAndAnswer(model)
-        let created = Mutex<[String]>([])
+        let created = Seen()
         let old = try Self.requirer(model, unit: "demo/0", created: created)
         #expect(old.run(.changed(remoteUnit: "pg/0")).events.map(\.name) == ["database_created"])
         let request = model.relation(5)?.appBags["demo"]
@@ -166,15 +173,15 @@ struct ExactlyOnceTests {
         #expect(first.appBag("demo") == request, "a new leader does not write the request again")
         #expect(new.run(.changed(remoteUnit: "pg/0")).events.isEmpty)
         #expect(old.run(.changed(remoteUnit: "pg/0")).events.isEmpty)
-        #expect(created.withLock { $0 } == ["demo/0", "demo/1"])
+        #expect(created.all == ["demo/0", "demo/1"])
     }
 
     @Test("leadership moves on the provider: the new leader finds the snapshot in the application bag and does not answer again")
     func providerLeadershipChange() throws {
         let model = Self.model()
-        let none = Mutex<[String]>([])
+        let none = Seen()
         _ = try Self.requirer(model, unit: "demo/0", created: none).run(.created)
-        let answered = Mutex<[String]>([])
+        let answered = Seen()
         #expect(try Self.provider(model, unit: "pg/0", answered: answered).run(.changed(remoteUnit: "demo/0")).error == nil)
         let bag = model.relation(5)?.appBags["pg"]
         model.setLeader(app: "pg", unit: "pg/1")
@@ -183,21 +190,21 @@ struct ExactlyOnceTests {
         let changed = new.run(.changed(remoteUnit: "demo/0"))
         #expect(changed.events.isEmpty)
         #expect(changed.appBag("pg") == bag)
-        #expect(answered.withLock { $0 } == ["pg/0"], "one answer, so one user, whoever leads")
+        #expect(answered.all == ["pg/0"], "one answer, so one user, whoever leads")
     }
 
     @Test("a request the old provider leader never saw is answered by the new leader, once")
     func providerNewLeaderAnswersUnseenRequest() throws {
         let model = Self.model()
-        let none = Mutex<[String]>([])
+        let none = Seen()
         _ = try Self.requirer(model, unit: "demo/0", created: none).run(.created)
         model.setLeader(app: "pg", unit: "pg/1")
-        let answered = Mutex<[String]>([])
+        let answered = Seen()
         // The old leader, no longer leader, ignores it (PROV-EVT-NONLEADER).
         #expect(try Self.provider(model, unit: "pg/0", answered: answered).run(.changed(remoteUnit: "demo/0")).events.isEmpty)
         let new = try Self.provider(model, unit: "pg/1", answered: answered)
         #expect(new.run(.changed(remoteUnit: "demo/0")).events.map(\.name) == ["database_requested"])
         #expect(new.run(.changed(remoteUnit: "demo/0")).events.isEmpty)
-        #expect(answered.withLock { $0 } == ["pg/1"])
+        #expect(answered.all == ["pg/1"])
     }
 }

@@ -15,27 +15,36 @@ public struct ConformanceRunner: Sendable {
         /// runner (the format has no place for logs); tests that pin warnings read it.
         public var logs: [[String]] = []
         public var passed: Bool { failure == nil }
+        /// Every `juju-log` line of the vector's model (`"<unit> <LEVEL> <message>"`), failed
+        /// hooks' lines included.
+        public var modelLogs: [String] = []
+        /// The hook-tool calls the local unit made during the vector.
+        public var calls: [InMemoryJuju.Call] = []
     }
 
     public init() {}
 
     /// Runs one vector.
     public func run(_ vector: ConformanceVector, file: String = "") -> Result {
+        let model = InMemoryJuju()
         var logs: [[String]] = []
+        var result = Result(name: vector.name, file: file, failure: nil)
         do {
-            try execute(vector, logs: &logs)
-            return Result(name: vector.name, file: file, failure: nil, logs: logs)
+            try execute(vector, model: model, logs: &logs)
         } catch let difference as Difference {
-            return Result(name: vector.name, file: file, failure: difference.text, logs: logs)
+            result.failure = difference.text
         } catch {
-            return Result(name: vector.name, file: file, failure: "\(error)", logs: logs)
+            result.failure = "\(error)"
         }
+        result.logs = logs
+        result.modelLogs = model.logs
+        result.calls = model.calls
+        return result
     }
 
     struct Difference: Error { var text: String }
 
-    func execute(_ v: ConformanceVector, logs: inout [[String]]) throws {
-        let model = InMemoryJuju()
+    func execute(_ v: ConformanceVector, model: InMemoryJuju, logs: inout [[String]]) throws {
         let rel = v.relation
         let remoteUnits = rel.remoteUnitsData.keys.sorted { (Int($0.split(separator: "/").last ?? "") ?? 0) < (Int($1.split(separator: "/").last ?? "") ?? 0) }
         var unitBags = rel.remoteUnitsData.mapValues(\.normalized)
@@ -136,7 +145,7 @@ public struct ConformanceRunner: Sendable {
                 let actual = secret.revisions.last ?? [:]
                 if actual != expected.contents {
                     let key = Set(actual.keys).union(expected.contents.keys).sorted().first { actual[$0] != expected.contents[$0] } ?? "?"
-                    throw Difference(text: "\(where_): secret \(expected.field) key \(key): expected \(Self.show(expected.contents[key], key: key)), actual \(Self.show(actual[key], key: key))")
+                    throw Difference(text: "\(where_): secret \(expected.field) key \(key): expected \(Self.showSecret(expected.contents[key])), actual \(Self.showSecret(actual[key]))")
                 }
             }
         }
@@ -242,10 +251,22 @@ public struct ConformanceRunner: Sendable {
         }
     }
 
+    /// A bag value in a failure message: sensitive values masked; a `data` snapshot shown with
+    /// its own sensitive members masked, so the difference stays visible.
     static func show(_ value: String?, key: String) -> String {
         guard let value else { return "(absent)" }
-        if SensitiveFields.isSensitive(key) && key != "data" { return "<masked, \(value.utf8.count) bytes>" }
+        if key == "data" {
+            guard let masked = SensitiveFields.maskedSnapshot(value) else { return "<masked, \(value.utf8.count) bytes>" }
+            return JSONValue.string(masked).serialized()
+        }
+        if SensitiveFields.isSensitive(key) { return "<masked, \(value.utf8.count) bytes>" }
         return JSONValue.string(value).serialized()
+    }
+
+    /// A secret's value in a failure message: always masked (only its size is shown).
+    static func showSecret(_ value: String?) -> String {
+        guard let value else { return "(absent)" }
+        return "<masked, \(value.utf8.count) bytes>"
     }
 
     static func show(_ value: JSONValue, key: String) -> String {

@@ -21,7 +21,7 @@ public protocol DatabaseAllocator: Sendable {
 }
 
 /// One relation's user and database.
-public struct AllocationRequest: Sendable, Hashable, CustomStringConvertible {
+public struct AllocationRequest: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public var relationID: Int
     /// `relation_id_<id>`, as postgresql-k8s names it.
     public var user: String
@@ -39,6 +39,12 @@ public struct AllocationRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "AllocationRequest(relation \(relationID), user \(user), password <masked>, database \(database), roles \(extraRoles))" }
+
+    /// `dump` and debuggers see the request with the password masked.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["relationID": relationID, "user": user, "password": "<masked>", "database": database, "extraRoles": extraRoles],
+               displayStyle: .struct)
+    }
 }
 
 /// Why an allocation failed. Messages never contain a password.

@@ -4,10 +4,18 @@ import Synchronization
 /// PostgreSQL's naming rules. The default for ``FakeProvider``.
 public final class InMemoryAllocator: DatabaseAllocator {
     /// What the allocator holds for one user.
-    public struct User: Sendable, Hashable {
+    public struct User: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
         public var password: String
         public var roles: [String]
         public var databases: Set<String>
+
+        /// The user with its password masked.
+        public var description: String { "User(password: <masked>, roles: \(roles), databases: \(databases.sorted()))" }
+
+        /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
+        public var customMirror: Mirror {
+            Mirror(self, children: ["password": "<masked>", "roles": roles, "databases": databases.sorted()], displayStyle: .struct)
+        }
     }
 
     struct State {

@@ -35,7 +35,7 @@ public final class InMemoryJuju: Sendable {
     }
 
     /// One Juju secret.
-    public struct Secret: Sendable, Hashable {
+    public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
         public var id: String
         public var owner: String
         public var ownerLabel: String?
@@ -47,12 +47,26 @@ public final class InMemoryJuju: Sendable {
         /// The revision each consumer application tracks.
         public var tracked: [String: Int] = [:]
         public var latest: Int { revisions.count }
+
+        /// The secret with every revision's values masked (keys shown).
+        public var description: String {
+            "Secret(\(id), owner: \(owner), revisions: \(revisions.map(SensitiveFields.maskedContent)), grants: \(grants.sorted()))"
+        }
+
+        /// What `dump` and debuggers see: the same fields, passwords and secret values masked.
+        public var customMirror: Mirror {
+            Mirror(self, children: [
+                "id": id, "owner": owner, "ownerLabel": ownerLabel as Any, "consumerLabels": consumerLabels,
+                "revisions": revisions.map(SensitiveFields.maskedContentMirror), "grants": grants.sorted(), "tracked": tracked,
+            ], displayStyle: .struct)
+        }
     }
 
     /// A hook-tool call as the unit made it.
     public struct Call: Sendable, Hashable, CustomStringConvertible {
         public var unit: String
         public var argv: [String]
+        /// The value with passwords and secret values masked.
         public var description: String { "\(unit): " + argv.joined(separator: " ") }
     }
 
