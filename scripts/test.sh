@@ -22,4 +22,8 @@ Tests/Reference/run.sh --known-differences Tests/Reference/known-differences.txt
 # Swift charms and Python ops charms (ops, dpcharmlibs-interfaces from PyPI) as real processes on
 # the fake hook tools, both ways, Juju 2.9 and 3.
 INTEROP_SKIP_BUILD=1 Tests/Interop/run.sh
+# The provider under load: 1,000 requirer applications on one provider, hooks in a seeded random
+# order, on the fake hook tools served from memory (static release builds); prints its figures.
+scripts/load-test.sh --apps 1000
+scripts/load-test.sh --apps 1000 --juju-version 3.6.4 --seed 7
 swift test

@@ -1,6 +1,7 @@
 import DemoAPICharm
 import JujuJSON
 import PostgreSQLClient
+import PostgreSQLClientTestKit
 import Testing
 
 @Suite("The tutorial's charm in Swift")
@@ -42,5 +43,26 @@ struct DemoAPICharmTests {
         #expect(json["summary"] == "FastAPI demo service")
         #expect(!layer.description.contains("Wq2Pw0rdDemoCharm"))
         #expect(!layer.json(masked: true).contains("Wq2Pw0rdDemoCharm"))
+    }
+}
+
+@Suite("DemoAPICharm: the Pebble layer never prints the password")
+struct DemoAPICharmMaskingTests {
+    @Test("description, debugDescription, dump and interpolation of the layer, its service and the outcome are masked")
+    func masked() throws {
+        let password = "Wq5Zr8Nt2Lv6Hx9K"
+        let credentials = DatabaseCredentials(
+            primary: try Endpoint(host: "10.1.0.5", port: 5432), endpoints: try EndpointList(parsing: "10.1.0.5:5432"),
+            readOnlyEndpoints: nil, username: "relation_id_7", password: password, database: "names_db", uris: nil,
+            readOnlyURIs: nil, tls: false, tlsCA: nil, version: "14.15")
+        let outcome = DemoAPICharm().outcome(credentials: credentials)
+        let layer = try #require(outcome.layer)
+        let service = try #require(layer.services[DemoAPICharm.serviceName])
+        #expect(SecretHygiene.leaks(of: layer, secrets: [password]).isEmpty)
+        #expect(SecretHygiene.leaks(of: service, secrets: [password]).isEmpty)
+        #expect(SecretHygiene.leaks(of: outcome, secrets: [password]).isEmpty)
+        // The layer handed to Pebble still carries it: masking is only for printing.
+        #expect(layer.json().contains(password))
+        #expect(String(describing: service).contains("DEMO_SERVER_DB_USER=relation_id_7"))
     }
 }

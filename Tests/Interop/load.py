@@ -97,6 +97,8 @@ def main() -> int:
     server.stdout.readline()  # "serving ..." once it listens
     started = time.perf_counter()
     failures: list[str] = []
+    counts: collections.Counter = collections.Counter()  # tool calls by tool
+    logs: collections.Counter = collections.Counter()  # juju-log lines by side, level and text
     try:
         for i in range(1, args.apps):
             request(sock, {"kind": "add-relation", "args": ["--relation", str(i), "--endpoint", "database",
@@ -119,7 +121,6 @@ def main() -> int:
                                                             ("relation-changed", unit)])
         base = {"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_JUJU_SOCKET": str(sock), "JUJU_VERSION": args.juju_version,
                 "JUJU_MODEL_NAME": "load", "JUJU_MODEL_UUID": "0c5c3f2e-4b1d-4d8e-9a7f-3e2d1c0b9a87", "LANG": "C.UTF-8"}
-        counts: collections.Counter = collections.Counter()
         hooks_run = 0
         hook_ms: list[float] = []
         live = [k for k, q in queues.items() if q]
@@ -153,6 +154,9 @@ def main() -> int:
             calls_file.unlink(missing_ok=True)
             for c in calls:
                 counts[c["argv"][0]] += 1
+                if c["argv"][0] == "juju-log":
+                    level = c["argv"][c["argv"].index("--log-level") + 1] if "--log-level" in c["argv"] else "INFO"
+                    logs[f"{'provider' if app == PROVIDER_APP else 'requirer'} {level} {c['argv'][-1][:90]}"] += 1
                 if c["argv"][0] == "relation-set":
                     # The remote side of that relation sees a change: relation-changed, coalesced.
                     remote_unit = PROVIDER_UNIT if app != PROVIDER_APP else f"{apps[rel]}/0"
@@ -216,6 +220,8 @@ def main() -> int:
           + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
     print(f"  distinct users {len(users)}, distinct passwords {len(passwords)}, Active requirers "
           f"{sum(1 for i, a in enumerate(apps) if state.get('statuses', {}).get(f'{a}/0', {}).get('status') == 'active')}")
+    for line, n in logs.most_common(5):
+        print(f"  juju-log x{n}: {line}")
     for f in failures[:20]:
         print(f"  FAIL {f}")
     print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
