@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs prerequisites, checks the runtime footprint (no Foundation in the
 # runtime modules), json-c leaks, the wire schemas and the Python cross-check of the vectors,
-# then runs the whole test suite. `swift test` runs last.
+# runs every libFuzzer target briefly, then runs the whole test suite. `swift test` runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-prerequisites.sh --postgresql
@@ -22,4 +22,7 @@ Tests/Reference/run.sh --known-differences Tests/Reference/known-differences.txt
 # Swift charms and Python ops charms (ops, dpcharmlibs-interfaces from PyPI) as real processes on
 # the fake hook tools, both ways, Juju 2.9 and 3.
 INTEROP_SKIP_BUILD=1 Tests/Interop/run.sh
+# libFuzzer targets (Fuzz/README.md), 30 s each after a ~2-3 min instrumented build; exits 1 on
+# any crash, the artifacts stay in .build-fuzz/artifacts/.
+Fuzz/run.sh 30
 swift test
