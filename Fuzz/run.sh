@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target, seeds the corpora from Fixtures/ and runs each target for a
-# bounded time.   Usage: Fuzz/run.sh [SECONDS_PER_TARGET]   (default 30)
+# Builds every libFuzzer target, seeds the corpora from Fixtures/ and runs each target, one at a
+# time in one process, for a bounded time and/or a bounded number of executions.
+#
+#   Usage: Fuzz/run.sh [SECONDS_PER_TARGET]        (default 30; 0 = no time limit)
+#          FUZZ_RUNS=1000000 Fuzz/run.sh           (until 10^6 inputs ran per target, no time limit)
+#          FUZZ_RUNS=1000000 Fuzz/run.sh 600       (whichever comes first)
 #
 # Environment:
-#   FUZZ_TARGETS   targets to run (default: "json databag snapshot vector showunit")
+#   FUZZ_RUNS      stop each target after this many fuzzed inputs (libFuzzer -runs); default: none
+#   FUZZ_TARGETS   targets to run (default: "json databag snapshot vector showunit requirer")
 #   FUZZ_WORK      scratch folder (default: <repo>/.build-fuzz, git-ignored)
 #   FUZZ_JOBS      libFuzzer -fork workers per target (default 0: one process)
 #   SWIFTC         compiler (default: swiftc on PATH, else /opt/swift/usr/bin/swiftc)
 #   FUZZ_NO_BUILD  set to 1 to reuse the binaries already built
+# Prints one line per target, `fuzz <target>: <execs> execs in <s> s, <n> crashes`, and a closing
+# `fuzz total: ...` line. Crash artifacts stay in $FUZZ_WORK/artifacts/<target>/.
 # Exit status: 0 when no target crashed, 1 when one did, 2 when the build failed.
 set -euo pipefail
 
-SECONDS_PER_TARGET="${1:-30}"
+RUNS="${FUZZ_RUNS:-}"
+if [[ -n "$RUNS" ]]; then SECONDS_PER_TARGET="${1:-0}"; else SECONDS_PER_TARGET="${1:-30}"; fi
+[[ "$SECONDS_PER_TARGET" =~ ^[0-9]+$ ]] || { echo "usage: Fuzz/run.sh [SECONDS_PER_TARGET]" >&2; exit 2; }
+[[ -z "$RUNS" || "$RUNS" =~ ^[0-9]+$ ]] || { echo "FUZZ_RUNS must be a whole number" >&2; exit 2; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${FUZZ_WORK:-$ROOT/.build-fuzz}"
-TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit}"
+TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit requirer}"
 JOBS="${FUZZ_JOBS:-0}"
 SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
 
@@ -35,6 +45,7 @@ declare -A TARGET_MODULES=(
     [snapshot]="JujuJSON PostgreSQLClient"
     [vector]="JujuJSON PostgreSQLClient JujuHookTools PostgreSQLClientTestKit"
     [showunit]="JujuJSON PostgreSQLClient"
+    [requirer]="JujuJSON PostgreSQLClient"
 )
 
 build_module() { # name
@@ -54,7 +65,7 @@ build_target() { # name
     for m in ${TARGET_MODULES[$t]}; do objs+=("$OBJS/$m.o"); done
     echo "== building target $t"
     "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_$t" \
-        "$ROOT/Fuzz/Support/FuzzSupport.swift" "$ROOT/Fuzz/Targets/$t.swift" "${objs[@]}" \
+        "$ROOT"/Fuzz/Support/*.swift "$ROOT/Fuzz/Targets/$t.swift" "${objs[@]}" \
         -ljson-c -o "$BIN/$t" 2>&1 | quiet
     [[ ${PIPESTATUS[0]} -eq 0 ]]
 }
@@ -107,40 +118,91 @@ for f in files:
         open(f"{out}/seed-{name}", "wb").write(text.encode("utf-8", "surrogatepass"))
 PY
 
+# The requirer target's inputs are `<provider app bag JSON>` or `<provider app bag JSON> NUL
+# <the requirer unit's stored data snapshot>`: every provider bag of the fixtures (databags and
+# the requirer vectors' remote bags), alone, with an empty snapshot, and with a snapshot the
+# bag's credentials or endpoints are new to.
+mkdir -p "$CORPUS/requirer"
+python3 - "$CORPUS/requirer" "${BAGS[@]}" "${VECTORS[@]}" <<'PY'
+import hashlib, json, sys
+out, files = sys.argv[1], sys.argv[2:]
+def bags(doc):
+    if isinstance(doc, dict) and doc.get("format") == "pgclient-vector/0":
+        if doc.get("side") != "requirer":
+            return
+        yield doc.get("relation", {}).get("remote_app_data", {})
+        for step in doc.get("steps", []):
+            if isinstance(step, dict) and isinstance(step.get("set_remote_app_data"), dict):
+                yield step["set_remote_app_data"]
+    elif isinstance(doc, dict) and all(isinstance(v, str) for v in doc.values()):
+        yield doc
+def write(data):
+    name = hashlib.sha1(data).hexdigest()[:16]
+    open(f"{out}/seed-{name}", "wb").write(data)
+for f in files:
+    try:
+        doc = json.load(open(f, encoding="utf-8"))
+    except Exception:
+        continue
+    for bag in bags(doc):
+        if not isinstance(bag, dict) or not bag:
+            continue
+        text = json.dumps(bag).encode("utf-8", "surrogatepass")
+        write(text)
+        write(text + b"\0{}")
+        older = {k: v for k, v in bag.items() if k not in ("data", "username", "password", "secret-user", "endpoints")}
+        write(text + b"\0" + json.dumps(older).encode("utf-8", "surrogatepass"))
+PY
+
 # ---- run ------------------------------------------------------------------------------------
 # The dictionary of databag keys and JSON tokens helps every target reach deeper code quickly.
 DICT=(); [[ -f "$ROOT/Fuzz/json.dict" ]] && DICT=(-dict="$ROOT/Fuzz/json.dict")
 FORK=(); [[ "$JOBS" != 0 ]] && FORK=(-fork="$JOBS" -ignore_crashes=0)
-status=0
+LIMITS=(-max_total_time="$SECONDS_PER_TARGET"); [[ -n "$RUNS" ]] && LIMITS+=(-runs="$RUNS")
+budget="${SECONDS_PER_TARGET}s per target"; [[ "$SECONDS_PER_TARGET" == 0 ]] && budget="no time limit"
+[[ -n "$RUNS" ]] && budget="$budget, at most $RUNS runs per target"
+status=0 total_execs=0 total_crashes=0 total_start=$(date +%s.%N)
 summary=()
 for t in $TARGETS; do
     mkdir -p "$ARTIFACTS/$t"
     log="$LOGS/$t.log"
-    echo "== fuzzing $t for ${SECONDS_PER_TARGET}s (log: $log)"
+    echo "== fuzzing $t ($budget; log: $log)"
+    before=$(find "$ARTIFACTS/$t" -type f | wc -l)
+    start=$(date +%s.%N)
     set +e
     # SWIFT_BACKTRACE=enable=no: let libFuzzer handle the trap; the Swift backtracer's memory
     # reader otherwise trips ASan with a spurious "unknown-crash ... CrashHandlerLinux.cpp".
     SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" \
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}" \
-    "$BIN/$t" "$CORPUS/$t" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+    "$BIN/$t" "$CORPUS/$t" "${LIMITS[@]}" -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="$ARTIFACTS/$t/" -print_final_stats=1 "${DICT[@]}" "${FORK[@]}" >"$log" 2>&1
     rc=$?
     set -e
+    seconds=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
     execs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{s+=$2} END {print s+0}')
+    if [[ "$execs" == 0 ]]; then # killed before the final stats: take the last status line
+        execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#'); execs=${execs:-0}
+    fi
     rate=$(grep -E '^stat::average_exec_per_sec:' "$log" | tail -1 | awk '{print $2}')
     cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+' || true)
-    crash=$(grep -oE "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' || true)
-    if [[ $rc -ne 0 || -n "$crash" ]]; then
+    crashes=$(( $(find "$ARTIFACTS/$t" -type f | wc -l) - before ))
+    if [[ $rc -ne 0 && $crashes -eq 0 ]]; then crashes=1; fi # died without writing an artifact
+    total_execs=$((total_execs + execs)); total_crashes=$((total_crashes + crashes))
+    line="fuzz $t: $execs execs in $seconds s, $crashes crashes"
+    if [[ $crashes -ne 0 ]]; then
         status=1
-        line="$t: CRASHED (exit $rc) after ${execs} executions; artifact: ${crash:-none (see $log)}"
+        artifacts=$(grep -oE "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' | tr '\n' ' ' || true)
+        line="$line (exit $rc; artifact: ${artifacts:-none, see $log})"
         grep -E 'ERROR: AddressSanitizer|Fatal error|FUZZ INVARIANT|ERROR: libFuzzer|deadly signal' "$log" | head -5 | sed 's/^/    /'
     else
-        line="$t: ok, ${execs} executions, ${rate:-?} exec/s, ${cov:-cov ?}"
+        line="$line (${rate:-?} exec/s, ${cov:-cov ?})"
     fi
     echo "$line"
     summary+=("$line")
 done
+total_seconds=$(echo "$total_start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 echo
-echo "== summary (${SECONDS_PER_TARGET}s per target)"
+echo "== summary ($budget)"
 printf '%s\n' "${summary[@]}"
+echo "fuzz total: $total_execs execs in $total_seconds s, $total_crashes crashes ($(echo $TARGETS | wc -w) targets)"
 exit $status

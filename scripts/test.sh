@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs prerequisites, checks the runtime footprint (no Foundation in the
 # runtime modules), json-c leaks, the wire schemas and the Python cross-check of the vectors,
-# then runs the whole test suite. `swift test` runs last.
+# the interop suite, the 1,000-relation load test, every libFuzzer target briefly, then the whole
+# test suite. `swift test` runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-prerequisites.sh --postgresql
@@ -26,4 +27,7 @@ INTEROP_SKIP_BUILD=1 Tests/Interop/run.sh
 # order, on the fake hook tools served from memory (static release builds); prints its figures.
 scripts/load-test.sh --apps 1000
 scripts/load-test.sh --apps 1000 --juju-version 3.6.4 --seed 7
+# libFuzzer targets (Fuzz/README.md), 30 s each after a ~2-3 min instrumented build; exits 1 on
+# any crash, the artifacts stay in .build-fuzz/artifacts/.
+Fuzz/run.sh 30
 swift test
