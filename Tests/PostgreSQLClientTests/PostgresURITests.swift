@@ -136,6 +136,11 @@ struct PostgresURITests {
         Invalid(text: "postgresql://u:p@fd00::5/db", problem: #"host 1: IPv6 address "fd00::5" is not in brackets"#),
         Invalid(text: "postgresql://u:p@[zz::1]/db", problem: #"host 1: "[zz::1]" is not a bracketed IPv6 address"#),
         Invalid(text: "postgresql://u:p@h_1/db", problem: #"host 1: "h_1" is not a valid host name"#),
+        // Found by the databag fuzz target (Fuzz/findings/uris-host-error-quotes-password): with
+        // the '@' missing, `user:password...` stands where the host is; it must not be quoted.
+        Invalid(text: "postgresql://relation_id_9:uiyAPw0rdRxEG7Rjc0mNqn5Yl2GQjYVDB[fd42:1:2::10]:5432/names_db",
+                problem: "host 1 is not a valid host[:port] (not shown: with no user part before '@', it may hold a password)"),
+        Invalid(text: "postgresql://h_1/db", problem: "host 1 is not a valid host[:port] (not shown: with no user part before '@', it may hold a password)"),
         Invalid(text: "postgresql://u:p@h/db?sslmode", problem: "query item 1 is not key=value"),
         Invalid(text: "postgresql://u:p@h/db?a=1&&b=2", problem: "query item 2 is not key=value"),
         Invalid(text: "postgresql://u:p@h/db?=x", problem: "query item 1 is not key=value"),

@@ -108,6 +108,13 @@ public struct PostgresURI: Sendable, Hashable, Codable, CustomStringConvertible,
             do {
                 hosts.append(try Self.parseHost(item))
             } catch {
+                // Without a user part ('@' missing), what stands in the host's place may be
+                // `user:password`: then the problem must not quote it (found by Fuzz/ databag).
+                guard user != nil else {
+                    throw FormatError(
+                        problem: "host \(index + 1) is not a valid host[:port] (not shown: with no user part before '@', it may hold a password)",
+                        expected: expected)
+                }
                 throw FormatError(problem: "host \(index + 1): \(error.problem)", expected: expected)
             }
         }
