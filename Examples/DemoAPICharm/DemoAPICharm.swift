@@ -103,20 +103,27 @@ public struct PebbleLayer: Sendable, Hashable, Codable, CustomStringConvertible 
         case services
     }
 
+    /// The layer as a JSON value, built directly (not through `Codable`: generic encoding was a
+    /// fifth of a hook's start-up work); `masked` hides the values of password variables.
+    public func jsonValue(masked: Bool = false) -> JSONValue {
+        var services: [String: JSONValue] = [:]
+        for (name, service) in self.services {
+            var environment: [String: JSONValue] = [:]
+            for (key, value) in service.environment {
+                environment[key] = .string(masked && key.uppercased().contains("PASSWORD") ? "********" : value)
+            }
+            services[name] = .object([
+                "override": .string(service.override), "summary": .string(service.summary),
+                "command": .string(service.command), "startup": .string(service.startup),
+                "environment": .object(environment),
+            ])
+        }
+        return .object(["summary": .string(summary), "description": .string(description_), "services": .object(services)])
+    }
+
     /// The layer as JSON, keys sorted; `masked` hides password values.
     public func json(masked: Bool = false) -> String {
-        var value = (try? JSONValueEncoder().encode(self)) ?? .null
-        if masked, case .object(var top) = value, case .object(var services) = top["services"] ?? .null {
-            for (name, service) in services {
-                guard case .object(var fields) = service, case .object(var env) = fields["environment"] ?? .null else { continue }
-                for key in env.keys where key.uppercased().contains("PASSWORD") { env[key] = "********" }
-                fields["environment"] = .object(env)
-                services[name] = .object(fields)
-            }
-            top["services"] = .object(services)
-            value = .object(top)
-        }
-        return value.serialized(style: .python)
+        jsonValue(masked: masked).serialized(style: .python)
     }
 
     public var description: String { json(masked: true) }

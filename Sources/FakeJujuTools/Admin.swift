@@ -31,7 +31,7 @@ enum Admin {
                                                    (keeps the model in memory and answers tools
                                                    run with FAKE_JUJU_SOCKET=PATH; writes FILE
                                                    on save and stop)
-          fake-juju-tools dump|save|stop|hook-begin|add-relation --socket PATH ...
+          fake-juju-tools dump|load|save|stop|hook-begin|add-relation --socket PATH ...
           fake-juju-tools hook-end --socket PATH --exit-code N
           fake-juju-tools TOOL ARGS...             runs TOOL (as if called by that name)
         hook tools read FAKE_JUJU_MODEL (or FAKE_JUJU_SOCKET), JUJU_UNIT_NAME and, if set, append
@@ -48,7 +48,7 @@ enum Admin {
         let command = argv[1]
         let rest = Array(argv.dropFirst(2))
         do throws(ToolFailure) {
-            if ["dump", "save", "stop", "hook-begin", "hook-end", "add-relation"].contains(command),
+            if ["dump", "load", "save", "stop", "hook-begin", "hook-end", "add-relation"].contains(command),
                 rest.contains(where: { $0.hasPrefix("--socket") })
             {
                 let a = try Arguments(rest, valued: [["socket"], ["exit-code"]] + relationFlags)

@@ -9,7 +9,7 @@ import PostgreSQLClientTestKit
 ///
 /// A request is two frames: a JSON header, then the caller's standard input (empty unless the
 /// tool was given `--file -`). Headers: `{"kind":"tool","tool":T,"args":[...],"env":{...}}`,
-/// `{"kind":"dump"}`, `{"kind":"save"}`, `{"kind":"stop"}`, `{"kind":"hook-begin"}`,
+/// `{"kind":"dump"}`, `{"kind":"load"}` (read FILE again), `{"kind":"save"}`, `{"kind":"stop"}`, `{"kind":"hook-begin"}`,
 /// `{"kind":"hook-end","exit-code":"N"}`, `{"kind":"add-relation","args":[...]}`. The reply: `{"status":"N","out":...,"err":...}`.
 enum Server {
     static func serve(model path: String, socket socketPath: String) throws(ToolFailure) -> Int32 {
@@ -45,6 +45,10 @@ enum Server {
                     do { reply = .init(status: 0, out: try snapshot.json(style: .python) + "\n", err: "") } catch {
                         throw ToolFailure("cannot encode the model: \(error)")
                     }
+                case "load":
+                    snapshot = try Runner.load(path)
+                    hookStart = nil
+                    reply = .init(status: 0, out: "", err: "")
                 case "save":
                     try Runner.save(snapshot, to: path)
                     reply = .init(status: 0, out: "", err: "")

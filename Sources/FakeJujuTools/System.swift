@@ -27,7 +27,7 @@ enum System {
     /// Reads a whole file descriptor.
     static func readAll(fd: Int32) throws(ToolFailure) -> [UInt8] {
         var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        var buffer = [UInt8](unsafeUninitializedCapacity: 65536) { _, count in count = 65536 }  // read() fills it
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

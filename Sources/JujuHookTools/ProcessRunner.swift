@@ -87,7 +87,9 @@ enum ProcessRunner {
         var err: [UInt8] = []
         var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
         var open = 2
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Not zero-filled: read() writes what is used (zeroing 64 KiB per call was 13% of a
+        // hook's instructions under callgrind).
+        var chunk = [UInt8](unsafeUninitializedCapacity: 65536) { _, count in count = 65536 }
         while open > 0 {
             let ready = poll(&fds, nfds_t(fds.count), -1)
             if ready < 0 { if errno == EINTR { continue } else { break } }

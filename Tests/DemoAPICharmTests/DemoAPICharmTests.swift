@@ -63,6 +63,8 @@ struct DemoAPICharmMaskingTests {
         #expect(SecretHygiene.leaks(of: outcome, secrets: [password]).isEmpty)
         // The layer handed to Pebble still carries it: masking is only for printing.
         #expect(layer.json().contains(password))
+        // json() builds its value by hand (no Codable on the hook path): the same as Codable's.
+        #expect(layer.jsonValue() == (try JSONValueEncoder().encode(layer)))
         #expect(String(describing: service).contains("DEMO_SERVER_DB_USER=relation_id_7"))
     }
 }

@@ -90,6 +90,28 @@ class HookRun:
 GNU_TIME = Path("/usr/bin/time")
 
 
+def run_timed(argv: list[str], env: dict[str, str], cwd: Path):
+    """Run a process with nothing around it (posix_spawn, no fork of this driver, no wrapper);
+    return (exit code, stdout, stderr, wall ms, -1): the most exact wall time, no RSS (a child
+    spawned from here would report this driver's RSS high-water mark)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            start = time.perf_counter()
+            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
+            _, status, _ = os.wait4(pid, 0)
+            wall = (time.perf_counter() - start) * 1000
+        finally:
+            os.chdir(old)
+        out.seek(0)
+        err.seek(0)
+        return (os.waitstatus_to_exitcode(status), out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"), wall, -1)
+
+
 def run_measured(argv: list[str], env: dict[str, str], cwd: Path):
     """Run a process; return (exit code, stdout, stderr, wall ms, peak RSS in kB).
 
@@ -123,7 +145,7 @@ class Relation:
                  requirer_app: str = "demo-api-charm", provider_app: str = "postgresql-k8s",
                  requirer_units: int = 1, provider_units: int = 1, relation_id: int = 7,
                  endpoint: str = "database", workdir: Path | None = None, tools: Path | None = None,
-                 model_name: str = "interop"):
+                 model_name: str = "interop", serve: bool = False):
         self.requirer, self.provider = requirer, provider
         self.juju_version = juju_version
         self.apps = {requirer_app: (requirer, requirer_units), provider_app: (provider, provider_units)}
@@ -134,6 +156,10 @@ class Relation:
         self.model = self.dir / "model.json"
         self.bin = self.dir / "bin"
         self.model_name = model_name
+        # serve: the tools talk to a `fake-juju-tools serve` holding the model in memory (as
+        # Juju's hook tools talk to the unit agent), instead of each rereading the model file.
+        self.socket = self.dir / "tools.sock" if serve else None
+        self.server: subprocess.Popen | None = None
         self.runs: list[HookRun] = []
         self.seen: dict[str, dict] = {}
         self._setup()
@@ -154,6 +180,10 @@ class Relation:
                    self.endpoint, "--requirer", f"{self.requirer_app}:{req_n}", "--provider",
                    f"{self.provider_app}:{prov_n}", "--juju-version", self.juju_version)
         self._tool("install", str(self.bin), "--model", str(self.model))
+        if self.socket:
+            self.server = subprocess.Popen([str(self.tools), "serve", "--model", str(self.model), "--socket", str(self.socket)],
+                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            self.server.stdout.readline()  # "serving ..." once it listens
         self.model_uuid = self._find_uuid(self.dump()) or DEFAULT_MODEL_UUID
         for unit in self.units():
             charm = self.charm_of(unit)
@@ -177,8 +207,22 @@ class Relation:
                     return found
         return None
 
+    def store(self) -> list[str]:
+        """How admin commands name the model: the socket when served, else the file."""
+        return ["--socket", str(self.socket)] if self.socket else ["--model", str(self.model)]
+
+    def save(self) -> None:
+        """Makes the model file current (the server keeps the model in memory)."""
+        if self.socket:
+            self._tool("save", "--socket", str(self.socket))
+
+    def reload(self) -> None:
+        """After the model file was replaced from outside: the server reads it again."""
+        if self.socket:
+            self._tool("load", "--socket", str(self.socket))
+
     def dump(self) -> dict:
-        return json.loads(self._tool("dump", "--model", str(self.model)))
+        return json.loads(self._tool("dump", *self.store()))
 
     def units(self, app: str | None = None) -> list[str]:
         apps = [app] if app else [self.requirer_app, self.provider_app]
@@ -203,7 +247,7 @@ class Relation:
             "PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.dir),
             "LANG": "C.UTF-8",
-            "FAKE_JUJU_MODEL": str(self.model),
+            **({"FAKE_JUJU_SOCKET": str(self.socket)} if self.socket else {"FAKE_JUJU_MODEL": str(self.model)}),
             "JUJU_UNIT_NAME": unit,
             "JUJU_VERSION": self.juju_version,
             "JUJU_CHARM_DIR": str(self.charm_dir(unit)),
@@ -228,12 +272,14 @@ class Relation:
         env.update(self.charm_of(unit).env)
         return env
 
-    def fire(self, unit: str, hook: str, remote_unit: str = "", fail: str = "") -> HookRun:
+    def fire(self, unit: str, hook: str, remote_unit: str = "", fail: str = "", measure: str = "rss") -> HookRun:
         """Run one hook of `unit` as a process and record it.
 
         Juju's commit rule holds: `hook-begin`/`hook-end` around the process make the fake model
         discard the relation data and secrets of a hook that exits non-zero. `fail` names tools
         (comma-separated) that fail in this hook (FAKE_JUJU_FAIL), to script a crash mid-hook.
+        `measure`: "rss" runs the hook under GNU time for its peak RSS (the wall time then
+        includes GNU time's fork and exec); "time" spawns it bare for the exact wall time.
         """
         calls_file = self.dir / "calls" / f"{len(self.runs):04d}-{unit.replace('/', '-')}-{hook}.jsonl"
         calls_file.parent.mkdir(exist_ok=True)
@@ -244,9 +290,10 @@ class Relation:
         env = self.hook_env(unit, hook, remote_unit, calls_file)
         if fail:
             env["FAKE_JUJU_FAIL"] = fail
-        self._tool("hook-begin", "--model", str(self.model))
-        code, out, err, wall, rss = run_measured(charm.argv, env, self.charm_dir(unit))
-        self._tool("hook-end", "--model", str(self.model), "--exit-code", str(code))
+        self._tool("hook-begin", *self.store())
+        runner = run_timed if measure == "time" else run_measured
+        code, out, err, wall, rss = runner(charm.argv, env, self.charm_dir(unit))
+        self._tool("hook-end", *self.store(), "--exit-code", str(code))
         if code != 0:
             self.seen.pop(unit, None)  # Juju retries a failed hook: its view counts as unseen
         calls = [json.loads(line) for line in calls_file.read_text().splitlines() if line.strip()]
@@ -330,4 +377,10 @@ class Relation:
         return [r for r in self.runs if r.exit_code != 0]
 
     def cleanup(self) -> None:
+        if self.server and self.server.poll() is None:
+            subprocess.run([str(self.tools), "stop", "--socket", str(self.socket)], capture_output=True)
+            try:
+                self.server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
