@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Cross-check the conformance vectors on Canonical's Python libraries (ops Scenario).
-# Creates or refreshes the venv in .build/reference-venv, then runs run_reference.py on
-# Fixtures/vectors (or on the paths given). Exit status: run_reference.py's (0 = no FAIL).
+# Cross-check the conformance vectors on Canonical's Python libraries (ops Scenario), in three
+# passes: provider vectors on dpcharmlibs-interfaces (data_interfaces v1), requirer vectors on
+# data_interfaces v0's DatabaseRequires, provider vectors on v0's DatabaseProvides (v0 comes from
+# PyPI's postgresql-charms-single-kernel). Creates or refreshes the venv in .build/reference-venv,
+# then runs run_reference.py on Fixtures/vectors (or on the paths given; other options, such as
+# --known-differences, --side or --provider-lib, pass through).
+# Exit status: run_reference.py's (0 = no FAIL and no XPASS).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.build/reference-venv"
