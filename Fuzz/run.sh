@@ -24,6 +24,7 @@ if [[ -n "$RUNS" ]]; then SECONDS_PER_TARGET="${1:-0}"; else SECONDS_PER_TARGET=
 [[ -z "$RUNS" || "$RUNS" =~ ^[0-9]+$ ]] || { echo "FUZZ_RUNS must be a whole number" >&2; exit 2; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${FUZZ_WORK:-$ROOT/.build-fuzz}"
+mkdir -p "$WORK" && WORK="$(cd "$WORK" && pwd)"  # absolute: targets are built from inside it
 TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit requirer}"
 JOBS="${FUZZ_JOBS:-0}"
 SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
@@ -64,9 +65,10 @@ build_target() { # name
     local t="$1" objs=() m
     for m in ${TARGET_MODULES[$t]}; do objs+=("$OBJS/$m.o"); done
     echo "== building target $t"
-    "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_$t" \
+    # From the objects folder: swiftc leaves the target's module files in its working directory.
+    (cd "$OBJS" && "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_$t" \
         "$ROOT"/Fuzz/Support/*.swift "$ROOT/Fuzz/Targets/$t.swift" "${objs[@]}" \
-        -ljson-c -o "$BIN/$t" 2>&1 | quiet
+        -ljson-c -o "$BIN/$t") 2>&1 | quiet
     [[ ${PIPESTATUS[0]} -eq 0 ]]
 }
 

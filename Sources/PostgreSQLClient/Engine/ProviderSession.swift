@@ -120,9 +120,14 @@ public struct ProviderSession: Sendable {
         for (key, value) in plain { output.appChanges[key] = value }
     }
 
+    /// The string items of the requirer's `requested-secrets` list, as data_interfaces v0 uses
+    /// it: a list with other items in it too (a number, say: REQ-REQUESTED-SECRETS-FORMAT,
+    /// reported in `violations`) still asks for the fields it names. Not a JSON list: none.
     private var requestedSecretFields: [String] {
-        guard let text = context.remoteAppBag["requested-secrets"] else { return [] }
-        return (try? JSONParser().parse(text))?.stringArray ?? []
+        guard let text = context.remoteAppBag["requested-secrets"],
+            case .array(let items)? = try? JSONParser().parse(text)
+        else { return [] }
+        return items.compactMap(\.stringValue)
     }
 
     private mutating func store(_ content: [String: String], in group: SecretGroup, bag: Databag) throws(EngineError) {
