@@ -52,10 +52,10 @@ enum Admin {
                 rest.contains(where: { $0.hasPrefix("--socket") })
             {
                 let a = try Arguments(rest, valued: [["socket"], ["exit-code"]] + relationFlags)
-                var header: [String: JSONValue] = ["kind": .string(command)]
-                if let code = a.value("exit-code") { header["exit-code"] = .string(code) }
-                if command == "add-relation" { header["args"] = .array(rest.map { .string($0) }) }
-                let reply = try Server.request(try required(a, "socket"), .object(header))
+                var fields: [String] = []
+                if command == "hook-end" { fields = [try required(a, "exit-code")] }
+                if command == "add-relation" { fields = rest }
+                let reply = try Server.request(try required(a, "socket"), kind: command, fields: fields)
                 System.printOut(reply.out)
                 System.printError(reply.err)
                 return reply.status

@@ -7,10 +7,13 @@ import PostgreSQLClientTestKit
 /// trip instead of reading and rewriting the whole model file, which matters for models with
 /// many relations. The file is written on `save` and `stop`.
 ///
-/// A request is two frames: a JSON header, then the caller's standard input (empty unless the
-/// tool was given `--file -`). Headers: `{"kind":"tool","tool":T,"args":[...],"env":{...}}`,
-/// `{"kind":"dump"}`, `{"kind":"load"}` (read FILE again), `{"kind":"save"}`, `{"kind":"stop"}`, `{"kind":"hook-begin"}`,
-/// `{"kind":"hook-end","exit-code":"N"}`, `{"kind":"add-relation","args":[...]}`. The reply: `{"status":"N","out":...,"err":...}`.
+/// The wire, kept trivial so that a tool process does no JSON work: a request is four frames
+/// (``Socket/send(_:)``): the kind (`tool`, `dump`, `load`, `save`, `stop`, `hook-begin`,
+/// `hook-end`, `add-relation`), its arguments joined by NUL (for `tool`: the tool's name, then
+/// its arguments; for `hook-end`: the exit code; for `add-relation`: its flags), the caller's
+/// hook environment as NUL-joined `NAME=value` entries, and its standard input (empty unless
+/// the tool was given `--file -`). Argv and environment strings cannot hold NUL. The reply is
+/// three frames: the exit status in decimal, standard output, standard error.
 enum Server {
     static func serve(model path: String, socket socketPath: String) throws(ToolFailure) -> Int32 {
         var snapshot = try Runner.load(path)
@@ -26,19 +29,20 @@ enum Server {
             var stop = false
             let reply: Runner.Reply
             do throws(ToolFailure) {
-                let header = try connection.receive()
-                let input = try connection.receive()
-                guard case .object(let request)? = try? JSONParser().parse(bytes: header) else {
-                    throw ToolFailure("bad request to fake-juju-tools serve", code: 2)
+                let kind = String(decoding: try connection.receive(), as: UTF8.self)
+                let fields = split(try connection.receive())
+                var environment: [String: String] = [:]
+                for entry in split(try connection.receive()) {
+                    guard let equals = entry.firstIndex(of: "=") else { continue }
+                    environment[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
                 }
-                switch request["kind"]?.stringValue {
+                let input = try connection.receive()
+                switch kind {
                 case "tool":
-                    guard let tool = request["tool"]?.stringValue, Tools.all[tool] != nil else {
-                        throw ToolFailure("unknown hook tool in request", code: 2)
+                    guard let tool = fields.first, Tools.all[tool] != nil else {
+                        throw ToolFailure("unknown hook tool \"\(fields.first ?? "")\"", code: 2)
                     }
-                    var environment: [String: String] = [:]
-                    for (key, value) in request["env"]?.objectValue ?? [:] { environment[key] = value.stringValue }
-                    let call = Runner.Call(tool: tool, args: request["args"]?.stringArray ?? [], environment: environment,
+                    let call = Runner.Call(tool: tool, args: Array(fields.dropFirst()), environment: environment,
                                            standardInput: { () throws(ToolFailure) in input })
                     reply = Runner.execute(call, on: &snapshot)
                 case "dump":
@@ -57,7 +61,7 @@ enum Server {
                     stop = true
                     reply = .init(status: 0, out: "", err: "")
                 case "add-relation":
-                    let a = try Arguments(request["args"]?.stringArray ?? [], valued: [["socket"]] + Admin.relationFlags)
+                    let a = try Arguments(fields, valued: [["socket"]] + Admin.relationFlags)
                     try Admin.addRelation(a, to: &snapshot)
                     reply = .init(status: 0, out: "", err: "")
                 case "hook-begin":
@@ -65,33 +69,54 @@ enum Server {
                     reply = .init(status: 0, out: "", err: "")
                 case "hook-end":
                     guard let start = hookStart else { throw ToolFailure("hook-end without hook-begin") }
-                    guard let code = Int(request["exit-code"]?.stringValue ?? "") else { throw ToolFailure("hook-end needs an exit code", code: 2) }
+                    guard let code = Int(fields.first ?? "") else { throw ToolFailure("hook-end needs an exit code", code: 2) }
                     if code != 0 { snapshot = snapshot.discardingHookChanges(since: start) }
                     hookStart = nil
                     reply = .init(status: 0, out: "", err: "")
                 default:
-                    throw ToolFailure("unknown request kind", code: 2)
+                    throw ToolFailure("unknown request \"\(kind)\"", code: 2)
                 }
             } catch {
                 reply = .init(status: error.code, out: "", err: "ERROR \(error.message)\n")
             }
-            let answer: JSONValue = ["status": .string(String(reply.status)), "out": .string(reply.out), "err": .string(reply.err)]
-            try? connection.send(Array(answer.serialized(style: .compact).utf8))
+            try? connection.send(Array(String(reply.status).utf8))
+            try? connection.send(Array(reply.out.utf8))
+            try? connection.send(Array(reply.err.utf8))
             if stop { break }
         }
         return 0
     }
 
+    /// NUL-separated strings (an empty frame is no strings).
+    static func split(_ bytes: [UInt8]) -> [String] {
+        guard !bytes.isEmpty else { return [] }
+        return bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func joined(_ strings: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(0) }
+            bytes.append(contentsOf: string.utf8)
+        }
+        return bytes
+    }
+
     /// One request to the server at `socket`: the reply.
-    static func request(_ socket: String, _ header: JSONValue, input: [UInt8] = []) throws(ToolFailure) -> Runner.Reply {
+    static func request(_ socket: String, kind: String, fields: [String] = [], environment: [String: String] = [:],
+                        input: [UInt8] = []) throws(ToolFailure) -> Runner.Reply {
         let connection = try Socket.connect(socket)
         defer { connection.close() }
-        try connection.send(Array(header.serialized(style: .compact).utf8))
+        try connection.send(Array(kind.utf8))
+        try connection.send(joined(fields))
+        try connection.send(joined(environment.map { "\($0.key)=\($0.value)" }))
         try connection.send(input)
-        guard case .object(let reply)? = try? JSONParser().parse(bytes: try connection.receive()),
-            let status = Int32(reply["status"]?.stringValue ?? "")
-        else { throw ToolFailure("bad reply from fake-juju-tools serve") }
-        return .init(status: status, out: reply["out"]?.stringValue ?? "", err: reply["err"]?.stringValue ?? "")
+        guard let status = Int32(String(decoding: try connection.receive(), as: UTF8.self)) else {
+            throw ToolFailure("bad reply from fake-juju-tools serve")
+        }
+        let out = String(decoding: try connection.receive(), as: UTF8.self)
+        let err = String(decoding: try connection.receive(), as: UTF8.self)
+        return .init(status: status, out: out, err: err)
     }
 
     /// A tool process in server mode: forwards argv, the hook environment and (for `--file -`)
@@ -103,10 +128,7 @@ enum Server {
         let reply: Runner.Reply
         do throws(ToolFailure) {
             let input = readsInput ? try System.readAll(fd: 0) : []
-            var env: [String: JSONValue] = [:]
-            for (key, value) in environment { env[key] = .string(value) }
-            let header: JSONValue = ["kind": "tool", "tool": .string(tool), "args": .array(args.map { .string($0) }), "env": .object(env)]
-            reply = try request(socket, header, input: input)
+            reply = try request(socket, kind: "tool", fields: [tool] + args, environment: environment, input: input)
         } catch {
             reply = .init(status: error.code, out: "", err: "ERROR \(error.message)\n")
         }

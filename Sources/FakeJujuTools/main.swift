@@ -16,6 +16,12 @@ func runTool(_ tool: String, _ args: [String]) -> Int32 {
     return Runner.runTool(tool, args)
 }
 
+// A tool run through a `serve` forwards at once (the server knows the tools): a hook-tool call
+// is a process start and a round trip, nothing more.
+if invokedAs != "fake-juju-tools", let socket = System.env("FAKE_JUJU_SOCKET"), !socket.isEmpty {
+    exit(Server.forward(invokedAs, Array(arguments.dropFirst()), socket: socket))
+}
+
 if Tools.all[invokedAs] != nil {
     exit(runTool(invokedAs, Array(arguments.dropFirst())))
 } else if arguments.count > 1, Tools.all[arguments[1]] != nil {

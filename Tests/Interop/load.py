@@ -44,23 +44,31 @@ PROVIDER_APP = "postgresql-k8s"
 PROVIDER_UNIT = "postgresql-k8s/0"
 
 
-def request(sock_path: Path, header: dict, data: bytes = b"") -> dict:
-    """One request to `fake-juju-tools serve` (frames: 4-byte big-endian length, then bytes; a JSON
-    header, then standard input), without starting a process for it."""
+def request(sock_path: Path, kind: str, fields: list[str] | None = None) -> str:
+    """One request to `fake-juju-tools serve`, without starting a process for it (its wire, see
+    Sources/FakeJujuTools/Server.swift: frames of a 4-byte big-endian length and the bytes; the
+    kind, NUL-joined fields, NUL-joined environment, standard input; the reply is the status,
+    standard output, standard error). Returns standard output."""
+    def frame(b: bytes) -> bytes:
+        return len(b).to_bytes(4, "big") + b
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.connect(str(sock_path))
-        for frame in (json.dumps(header).encode(), data):
-            s.sendall(len(frame).to_bytes(4, "big") + frame)
+        s.sendall(frame(kind.encode()) + frame("\0".join(fields or []).encode()) + frame(b"") + frame(b""))
         buf = b""
-        while len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
+        while True:
             chunk = s.recv(65536)
             if not chunk:
-                raise SystemExit("fake-juju-tools serve closed the connection")
+                break
             buf += chunk
-    reply = json.loads(buf[4:4 + int.from_bytes(buf[:4], "big")])
-    if reply["status"] != "0":
-        raise SystemExit(f"fake-juju-tools serve: {header['kind']} failed: {reply['err'].strip()}")
-    return reply
+    parts = []
+    while buf:
+        n = int.from_bytes(buf[:4], "big")
+        parts.append(buf[4:4 + n].decode())
+        buf = buf[4 + n:]
+    status, out, err = parts
+    if status != "0":
+        raise SystemExit(f"fake-juju-tools serve: {kind} failed: {err.strip()}")
+    return out
 
 
 def main() -> int:
@@ -71,7 +79,7 @@ def main() -> int:
     ap.add_argument("--build", default=str(ROOT / ".build-static" / "release"))
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    build = Path(args.build)
+    build = Path(args.build).resolve()
     tools, requirer, provider = build / "fake-juju-tools", build / "demo-api-charm", build / "fake-postgresql-charm"
     for p in (tools, requirer, provider):
         if not p.exists():
@@ -101,8 +109,8 @@ def main() -> int:
     logs: collections.Counter = collections.Counter()  # juju-log lines by side, level and text
     try:
         for i in range(1, args.apps):
-            request(sock, {"kind": "add-relation", "args": ["--relation", str(i), "--endpoint", "database",
-                                                            "--requirer", apps[i], "--provider", PROVIDER_APP]})
+            request(sock, "add-relation", ["--relation", str(i), "--endpoint", "database",
+                                           "--requirer", apps[i], "--provider", PROVIDER_APP])
         setup_s = time.perf_counter() - started
 
         charm_dirs = {}
@@ -142,9 +150,9 @@ def main() -> int:
             env["FAKE_JUJU_CALLS"] = str(calls_file)
             charm = provider if app == PROVIDER_APP else requirer
             t0 = time.perf_counter()
-            request(sock, {"kind": "hook-begin"})
+            request(sock, "hook-begin")
             proc = subprocess.run([str(charm)], env=env, cwd=charm_dirs[unit], capture_output=True, text=True)
-            request(sock, {"kind": "hook-end", "exit-code": str(proc.returncode)})
+            request(sock, "hook-end", [str(proc.returncode)])
             hook_ms.append((time.perf_counter() - t0) * 1000)
             hooks_run += 1
             if proc.returncode != 0:
@@ -168,7 +176,7 @@ def main() -> int:
         hooks_s = time.perf_counter() - hooks_started
 
         # Every relation ends with its own credentials.
-        state = json.loads(request(sock, {"kind": "dump"})["out"])
+        state = json.loads(request(sock, "dump"))
         by_id = {r["id"]: r for r in state["relations"]}
         secrets = {s["id"]: s for s in state.get("secrets", [])}
         users, passwords = {}, {}
@@ -202,7 +210,7 @@ def main() -> int:
             failures.append(f"{shared_passwords} passwords shared between relations")
         if len(users) != args.apps:
             failures.append(f"{args.apps - len(users)} relations without credentials")
-        request(sock, {"kind": "stop"})
+        request(sock, "stop")
     finally:
         if server.poll() is None:
             server.terminate()
