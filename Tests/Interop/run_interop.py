@@ -93,6 +93,11 @@ def credentials_seen_by(rel: Relation, unit: str) -> dict:
     return creds
 
 
+def check_hooks_passed(rel: Relation) -> None:
+    check(not rel.failures(), "hooks failed: " + "; ".join(
+        f"{r.unit} {r.hook} exit {r.exit_code}: {(r.stderr or r.stdout).strip()[-400:]}" for r in rel.failures()))
+
+
 def require_executables(*paths: Path) -> None:
     for p in paths:
         check(p.exists(), f"{p} is missing (build it: swift build --product {p.name})")
@@ -106,8 +111,7 @@ def swift_requirer_python_provider(version: str, impl: str = "auto", requirer_un
         rel = ctx.relation(Charm.binary(REQUIRER_APP, SWIFT_REQUIRER), python_provider(impl),
                            juju_version=version, requirer_units=requirer_units)
         rel.establish()
-        check(not rel.failures(), "hooks failed: " + "; ".join(
-            f"{r.unit} {r.hook} exit {r.exit_code}: {(r.stderr or r.stdout).strip()[-400:]}" for r in rel.failures()))
+        check_hooks_passed(rel)
         prov = json.loads((rel.charm_dir(f"{PROVIDER_APP}/0") / "provider-record.json").read_text())
         check(len(prov) == 1, f"provider answered {len(prov)} times, expected once")
         check(prov[0]["password_alnum"] and prov[0]["answer"]["password"] == "<16 chars>", "password is not 16 alphanumerics")
@@ -157,8 +161,7 @@ def python_requirer_provider(version: str, swift: bool):
         provider = Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
         rel = ctx.relation(python_requirer(), provider, juju_version=version, requirer_app="interop-requirer")
         rel.establish()
-        check(not rel.failures(), "hooks failed: " + "; ".join(
-            f"{r.unit} {r.hook} exit {r.exit_code}: {(r.stderr or r.stdout).strip()[-400:]}" for r in rel.failures()))
+        check_hooks_passed(rel)
         unit = "interop-requirer/0"
         records = json.loads((rel.charm_dir(unit) / "requirer-record.json").read_text())
         created = [r for r in records if r["event"] == "database_created"]
@@ -186,8 +189,7 @@ def python_tutorial_provider(version: str, swift: bool):
         provider = Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
         rel = ctx.relation(python_tutorial(), provider, juju_version=version, requirer_app="demo-api-charm-py")
         rel.establish()
-        check(not rel.failures(), "hooks failed: " + "; ".join(
-            f"{r.unit} {r.hook} exit {r.exit_code}: {(r.stderr or r.stdout).strip()[-400:]}" for r in rel.failures()))
+        check_hooks_passed(rel)
         unit = "demo-api-charm-py/0"
         records = json.loads((rel.charm_dir(unit) / "tutorial-record.json").read_text())
         created = [r for r in records if r["event"] == "DatabaseCreatedEvent"]
