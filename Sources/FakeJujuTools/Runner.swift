@@ -59,17 +59,22 @@ enum Runner {
             let focus = call.tool == "relation-ids" || call.tool == "goal-state" ? nil : focusedRelation(call)
             var view = snapshot
             if let focus { view.relations = snapshot.relations.filter { $0.id == focus } }
+            // Only the secret tools read or change secrets: the others do not carry them along.
+            let usesSecrets = call.tool.hasPrefix("secret-")
+            if !usesSecrets { view.secrets = [] }
             let context = HookContext(tool: call.tool, args: call.args, unit: unit, snapshot: view,
                                       environment: call.environment, standardInput: call.standardInput)
             try Tools.all[call.tool]!(context)
             context.sync()
+            var merged = context.snapshot
             if let focus {
-                var merged = context.snapshot
                 merged.relations = snapshot.relations.map { r in r.id == focus ? (context.snapshot.relations.first { $0.id == focus } ?? r) : r }
-                snapshot = merged
-            } else {
-                snapshot = context.snapshot
             }
+            if !usesSecrets {
+                merged.secrets = snapshot.secrets
+                merged.nextSecret = snapshot.nextSecret
+            }
+            snapshot = merged
             return Reply(status: 0, out: context.out, err: "")
         } catch {
             return Reply(status: error.code, out: "", err: "ERROR \(error.message)\n")
