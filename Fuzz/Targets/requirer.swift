@@ -91,7 +91,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     var mutated = remote
     for key in ["password", "entity-password"] {
-        if let value = remote[key] { mutated[key] = "other-" + value }
+        // An empty value acts as an absent one (BAG-VALUE-EMPTY): only real passwords are swapped
+        // (found by this target: "" -> "other-" completed the credentials pair).
+        if let value = remote[key], !value.isEmpty { mutated[key] = "other-" + value }
     }
 
     for (secrets, ready) in [(true, true), (false, false)] {

@@ -68,6 +68,11 @@ struct ConformanceTests {
         (#""hook": "relation-changed""#, #""hook": "relation-exploded""#, "steps[0].hook"),
         (#""leader": true"#, #""leader": "yes""#, "leader"),
         (#""expect": {"events": []}"#, #""expect": {}"#, "steps[0].expect.events"),
+        // Found by the vector fuzz target (Fuzz/findings/vector-remote-app-is-local-app): a
+        // relation of an application with itself trapped the runner.
+        (#""remote_app": "pg""#, #""remote_app": "app""#, "relation.remote_app"),
+        (#""remote_app_data": {}"#, #""remote_app_data": {}, "remote_units_data": {"app/1": {}}"#, "relation.remote_units_data.app/1"),
+        (#""hook": "relation-changed""#, #""hook": "relation-changed", "set_remote_units_data": {"other/0": {}}"#, "steps[0].set_remote_units_data.other/0"),
     ])
     func unusable(find: String, replace: String, field: String) throws {
         let text = Self.base.replacingOccurrences(of: find, with: replace)

@@ -120,6 +120,18 @@ extension ConformanceVector {
             localUnitData: try r.bag(rel["local_unit_data"], "relation.local_unit_data"),
             remoteAppData: try r.bag(rel["remote_app_data"], "relation.remote_app_data"),
             remoteUnitsData: units)
+        // A relation joins two applications, and each unit belongs to its side (found by the
+        // vector fuzz target: a remote_app equal to local_app trapped the runner).
+        func app(of unit: String) -> Substring { unit.split(separator: "/", maxSplits: 1).first ?? Substring(unit) }
+        guard app(of: localUnit) == localApp, localUnit.contains("/") else {
+            throw r.fail("local_unit", "\"\(localUnit)\" is not a unit of local_app \"\(localApp)\" (expected \(localApp)/N)")
+        }
+        guard relation.remoteApp != localApp else {
+            throw r.fail("relation.remote_app", "is local_app \"\(localApp)\": a relation joins two different applications")
+        }
+        for unit in units.keys.sorted() where app(of: unit) != relation.remoteApp || !unit.contains("/") {
+            throw r.fail("relation.remote_units_data.\(unit)", "not a unit of relation.remote_app \"\(relation.remoteApp)\" (expected \(relation.remoteApp)/N)")
+        }
 
         secrets = []
         if let raw = top["secrets"] {
@@ -129,7 +141,13 @@ extension ConformanceVector {
         let rawSteps = try r.array(top["steps"], "steps")
         guard !rawSteps.isEmpty else { throw r.fail("steps", "needs at least one step") }
         steps = []
-        for (i, item) in rawSteps.enumerated() { steps.append(try Self.step(item, "steps[\(i)]", &r)) }
+        for (i, item) in rawSteps.enumerated() {
+            let step = try Self.step(item, "steps[\(i)]", &r)
+            for unit in (step.setRemoteUnitsData ?? [:]).keys.sorted() where app(of: unit) != relation.remoteApp || !unit.contains("/") {
+                throw r.fail("steps[\(i)].set_remote_units_data.\(unit)", "not a unit of relation.remote_app \"\(relation.remoteApp)\"")
+            }
+            steps.append(step)
+        }
     }
 
     static func secret(_ value: JSONValue, _ path: String, _ r: inout Reader) throws(VectorLoadError) -> Secret {
