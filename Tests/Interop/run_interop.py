@@ -60,6 +60,11 @@ def python_requirer() -> Charm:
     return Charm.python("interop-requirer", HERE / "requirer-charm")
 
 
+def provider_charm(swift: bool) -> Charm:
+    """The Swift provider charm binary, or the Python provider charm."""
+    return Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
+
+
 def python_tutorial() -> Charm:
     return Charm.python("demo-api-charm-py", HERE / "tutorial-charm")
 
@@ -158,7 +163,7 @@ def python_requirer_provider(version: str, swift: bool):
         if swift and not SWIFT_PROVIDER.exists():
             raise Skip("Swift provider charm executable not built yet")
         require_executables(tools_executable(), VENV_PYTHON)
-        provider = Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
+        provider = provider_charm(swift)
         rel = ctx.relation(python_requirer(), provider, juju_version=version, requirer_app="interop-requirer")
         rel.establish()
         check_hooks_passed(rel)
@@ -186,7 +191,7 @@ def python_tutorial_provider(version: str, swift: bool):
     the Pebble environment equal to what the provider shared, Active; Waiting after broken."""
     def scenario(ctx):
         require_executables(tools_executable(), VENV_PYTHON, *([SWIFT_PROVIDER] if swift else []))
-        provider = Charm.binary("fake-postgresql-charm", SWIFT_PROVIDER) if swift else python_provider()
+        provider = provider_charm(swift)
         rel = ctx.relation(python_tutorial(), provider, juju_version=version, requirer_app="demo-api-charm-py")
         rel.establish()
         check_hooks_passed(rel)
