@@ -4,6 +4,12 @@
 //
 // Layers (see README.md):
 //   CJSONC                  system library: json-c, found with pkg-config
+//   CYAML                   system library: libyaml, found with pkg-config
+//   JujuYAML                YAML values over libyaml (parse and emit, no Foundation)
+//   Pebble                  a Foundation-free Pebble client (HTTP/1.1 over the unix socket)
+//   CPebbleSpawn            C: fork/exec of a service with its user, group, directory, process group
+//   PebbleTestKit           the fake Pebble: plan rules, services that really run, in-memory variant
+//   fake-pebble             the fake Pebble daemon as an executable
 //   JujuJSON                JSON values, strict parsing over json-c, Python-compatible output
 //   PostgreSQLClient        the pure protocol core: databags, models, validation (no I/O)
 //   JujuHookTools           the one seam to Juju: hook-tool protocol and hook environment
@@ -22,6 +28,9 @@ let package = Package(
         .library(name: "PostgreSQLClient", targets: ["PostgreSQLClient"]),
         .library(name: "JujuHookTools", targets: ["JujuHookTools"]),
         .library(name: "JujuLogging", targets: ["JujuLogging"]),
+        .library(name: "JujuYAML", targets: ["JujuYAML"]),
+        .library(name: "Pebble", targets: ["Pebble"]),
+        .library(name: "PebbleTestKit", targets: ["PebbleTestKit"]),
         .library(name: "PostgreSQLClientTestKit", targets: ["PostgreSQLClientTestKit"]),
         .library(name: "PostgreSQLClientPostgres", targets: ["PostgreSQLClientPostgres"]),
         .library(name: "DemoAPICharm", targets: ["DemoAPICharm"]),
@@ -29,6 +38,7 @@ let package = Package(
         .executable(name: "fake-postgresql-charm", targets: ["fake-postgresql-charm"]),
         .executable(name: "pgclient", targets: ["pgclient"]),
         .executable(name: "fake-juju-tools", targets: ["FakeJujuTools"]),
+        .executable(name: "fake-pebble", targets: ["fake-pebble"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +57,43 @@ let package = Package(
         .target(
             name: "JujuJSON",
             dependencies: ["CJSONC"]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(
+            name: "JujuYAML",
+            dependencies: ["CYAML"]
+        ),
+        // The Pebble client: on the hook path, so no Foundation (JSON through json-c, YAML through libyaml).
+        .target(
+            name: "Pebble",
+            dependencies: ["JujuJSON", "JujuYAML"]
+        ),
+        .target(
+            name: "CPebbleSpawn"
+        ),
+        .target(
+            name: "PebbleTestKit",
+            dependencies: ["Pebble", "JujuJSON", "JujuYAML", "CPebbleSpawn"]
+        ),
+        .executableTarget(
+            name: "fake-pebble",
+            dependencies: ["PebbleTestKit", "Pebble"]
+        ),
+        // Drives the Swift Pebble client from Tests/Interop (JSON lines on stdin/stdout).
+        .executableTarget(
+            name: "pebble-client-driver",
+            dependencies: ["Pebble", "JujuJSON"],
+            path: "Tests/Interop/PebbleClientDriver"
+        ),
+        // A hook-shaped process: add a layer, restart, wait (Benchmarks/README: the Pebble benchmark).
+        .executableTarget(
+            name: "PebbleHookProbe",
+            dependencies: ["Pebble"],
+            path: "Benchmarks/PebbleHookProbe"
         ),
         .target(
             name: "PostgreSQLClient",
@@ -127,6 +174,18 @@ let package = Package(
             name: "JujuLoggingTests",
             dependencies: ["JujuLogging", "JujuHookTools", "PostgreSQLClientTestKit",
                            .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "JujuYAMLTests",
+            dependencies: ["JujuYAML"]
+        ),
+        .testTarget(
+            name: "PebbleTests",
+            dependencies: ["Pebble", "JujuJSON", "JujuYAML"]
+        ),
+        .testTarget(
+            name: "PebbleTestKitTests",
+            dependencies: ["PebbleTestKit", "Pebble", "JujuJSON", "JujuYAML"]
         ),
         .testTarget(
             name: "JujuJSONTests",

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing need from Debian's packages, if it is missing:
-# json-c (libjson-c-dev, found with pkg-config), valgrind (leak check), python3; with
+# json-c (libjson-c-dev) and libyaml (libyaml-dev), both found with pkg-config, valgrind (leak check), python3; with
 # --postgresql also PostgreSQL 15 (throw-away servers for the demo and the tests).
 set -euo pipefail
 need=()
 pkg-config --exists json-c 2>/dev/null || need+=(libjson-c-dev pkg-config)
+pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev pkg-config)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 if [ "${1:-}" = "--postgresql" ] || [ "${1:-}" = "--all" ]; then

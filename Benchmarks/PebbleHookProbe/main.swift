@@ -1,0 +1,2 @@
+import Pebble
+print("PebbleHookProbe: being written")

@@ -1,0 +1,1 @@
+// JujuYAML: YAML over libyaml, without Foundation (being written).

@@ -1,0 +1,1 @@
+// The Pebble client (being written).

@@ -1,0 +1,2 @@
+// PebbleTestKit: the fake Pebble (being written).
+import Pebble

@@ -1,0 +1,2 @@
+import PebbleTestKit
+print("fake-pebble: being written")

@@ -1,0 +1,2 @@
+import Pebble
+print("pebble-client-driver: being written")
