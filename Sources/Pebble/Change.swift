@@ -1,0 +1,133 @@
+import JujuJSON
+
+/// A change: work Pebble does for a request (starting services, running a check), made of tasks.
+public struct Change: Sendable, Hashable {
+    /// The change id (a decimal string).
+    public var id: String
+    /// `start`, `stop`, `restart`, `replan`, `autostart`, `perform-check`, `recover-check`, ...
+    public var kind: String
+    public var summary: String
+    public var status: ChangeStatus
+    public var tasks: [ChangeTask]
+    /// `true` once the change has finished, successfully or not.
+    public var ready: Bool
+    /// Why it failed, when it did (`cannot perform the following tasks:\n- ...`).
+    public var err: String?
+    /// RFC 3339 time the change was made.
+    public var spawnTime: String
+    /// RFC 3339 time it became ready.
+    public var readyTime: String?
+    /// The change's API data (raw JSON).
+    public var data: [String: JSONValue]
+
+    public init(id: String, kind: String, summary: String, status: ChangeStatus, tasks: [ChangeTask] = [], ready: Bool,
+                err: String? = nil, spawnTime: String, readyTime: String? = nil, data: [String: JSONValue] = [:]) {
+        self.id = id
+        self.kind = kind
+        self.summary = summary
+        self.status = status
+        self.tasks = tasks
+        self.ready = ready
+        self.err = err
+        self.spawnTime = spawnTime
+        self.readyTime = readyTime
+        self.data = data
+    }
+
+    public init(json: JSONValue) throws(PebbleError) {
+        let o = try json.pebbleObject("change")
+        id = try o.required("id", in: "change")
+        kind = try o.required("kind", in: "change")
+        summary = try o.required("summary", in: "change")
+        status = ChangeStatus(rawValue: try o.required("status", in: "change"))
+        var tasks: [ChangeTask] = []
+        for task in try (o["tasks"] ?? .null).pebbleArray("change tasks") { tasks.append(try ChangeTask(json: task)) }
+        self.tasks = tasks
+        ready = try o.bool("ready", in: "change")
+        err = try o.optionalString("err", in: "change")
+        spawnTime = try o.optionalString("spawn-time", in: "change") ?? ""
+        readyTime = try o.optionalString("ready-time", in: "change")
+        data = o["data"]?.objectValue ?? [:]
+    }
+
+    /// The change as Pebble writes it (`tasks`, `err`, `ready-time` and `data` left out when empty).
+    public var jsonValue: JSONValue {
+        var o: [String: JSONValue] = ["id": .string(id), "kind": .string(kind), "summary": .string(summary),
+                                      "status": .string(status.rawValue), "ready": .bool(ready), "spawn-time": .string(spawnTime)]
+        if !tasks.isEmpty { o["tasks"] = .array(tasks.map(\.jsonValue)) }
+        o.set("err", err, omitEmpty: true)
+        o.set("ready-time", readyTime)
+        if !data.isEmpty { o["data"] = .object(data) }
+        return .object(o)
+    }
+}
+
+/// One task of a ``Change``.
+public struct ChangeTask: Sendable, Hashable {
+    public var id: String
+    /// `start`, `stop`, `perform-check`, ...
+    public var kind: String
+    /// `Start service "fastapi-service"`, ...
+    public var summary: String
+    public var status: ChangeStatus
+    /// The task's log lines (`2024-05-01T12:00:00Z ERROR ...`, "Most recent service output").
+    public var log: [String]
+    public var progress: Progress
+    public var spawnTime: String
+    public var readyTime: String?
+    public var data: [String: JSONValue]
+
+    /// A task's progress: a label and done/total counts.
+    public struct Progress: Sendable, Hashable {
+        public var label: String
+        public var done: Int
+        public var total: Int
+
+        public init(label: String = "", done: Int = 0, total: Int = 1) {
+            self.label = label
+            self.done = done
+            self.total = total
+        }
+    }
+
+    public init(id: String, kind: String, summary: String, status: ChangeStatus, log: [String] = [],
+                progress: Progress = Progress(), spawnTime: String, readyTime: String? = nil, data: [String: JSONValue] = [:]) {
+        self.id = id
+        self.kind = kind
+        self.summary = summary
+        self.status = status
+        self.log = log
+        self.progress = progress
+        self.spawnTime = spawnTime
+        self.readyTime = readyTime
+        self.data = data
+    }
+
+    public init(json: JSONValue) throws(PebbleError) {
+        let o = try json.pebbleObject("task")
+        id = try o.required("id", in: "task")
+        kind = try o.required("kind", in: "task")
+        summary = try o.required("summary", in: "task")
+        status = ChangeStatus(rawValue: try o.required("status", in: "task"))
+        log = try o.strings("log", in: "task")
+        let p = o["progress"]?.objectValue ?? [:]
+        progress = Progress(label: try p.optionalString("label", in: "task progress") ?? "",
+                            done: try p.int("done", in: "task progress") ?? 0, total: try p.int("total", in: "task progress") ?? 0)
+        spawnTime = try o.optionalString("spawn-time", in: "task") ?? ""
+        readyTime = try o.optionalString("ready-time", in: "task")
+        data = o["data"]?.objectValue ?? [:]
+    }
+
+    public var jsonValue: JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(id), "kind": .string(kind), "summary": .string(summary), "status": .string(status.rawValue),
+            "progress": .object(["label": .string(progress.label), "done": .number(JSONNumber(progress.done)),
+                                 "total": .number(JSONNumber(progress.total))]),
+            "spawn-time": .string(spawnTime),
+        ]
+        if !log.isEmpty { o["log"] = .array(log.map { .string($0) }) }
+        o.set("ready-time", readyTime)
+        if !data.isEmpty { o["data"] = .object(data) }
+        return .object(o)
+    }
+}

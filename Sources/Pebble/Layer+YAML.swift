@@ -1,0 +1,155 @@
+import JujuYAML
+
+extension Layer {
+    /// Reads a layer from YAML (unknown fields are ignored; the daemon is stricter).
+    public init(yaml text: String) throws(PebbleError) {
+        do {
+            self = try LayerDecoder.layer(yaml: text, label: "layer", strict: false)
+        } catch {
+            throw PebbleError(.invalidLayer, message: error.message)
+        }
+    }
+
+    /// The layer as YAML, fields in Pebble's order (summary, description, services, checks,
+    /// log-targets), unset fields left out, names sorted.
+    public func yaml() -> String {
+        (try? YAMLEmitter().emit(yamlNode())) ?? ""
+    }
+
+    /// The layer as a YAML node.
+    public func yamlNode() -> YAMLNode {
+        var pairs: [(String, YAMLNode)] = []
+        if !summary.isEmpty { pairs.append(("summary", .string(summary))) }
+        if !description.isEmpty { pairs.append(("description", .string(description))) }
+        PlanSections.append(services: services, checks: checks, logTargets: logTargets, to: &pairs)
+        return .mapping(pairs)
+    }
+}
+
+extension Plan {
+    /// Reads a plan from the YAML of `GET /v1/plan?format=yaml`.
+    public init(yaml text: String) throws(PebbleError) {
+        do {
+            self = try LayerDecoder.plan(yaml: text)
+        } catch {
+            throw PebbleError(.protocolError, message: "cannot read the plan Pebble sent: \(error.message)")
+        }
+    }
+
+    /// The plan as YAML in Pebble's layout (services, checks, log-targets; `{}` when empty).
+    public func yamlText() -> String {
+        var pairs: [(String, YAMLNode)] = []
+        PlanSections.append(services: services, checks: checks, logTargets: logTargets, to: &pairs)
+        return (try? YAMLEmitter().emit(.mapping(pairs))) ?? "{}\n"
+    }
+}
+
+/// Writes the sections shared by layers and plans, in the field order of Pebble's Go structs
+/// (internals/plan/plan.go), leaving out what Pebble's `omitempty` leaves out.
+enum PlanSections {
+    static func append(services: [String: Service], checks: [String: Check], logTargets: [String: LogTarget],
+                       to pairs: inout [(String, YAMLNode)]) {
+        if !services.isEmpty {
+            pairs.append(("services", .mapping(services.keys.sorted().map { ($0, node(services[$0]!)) })))
+        }
+        if !checks.isEmpty {
+            pairs.append(("checks", .mapping(checks.keys.sorted().map { ($0, node(checks[$0]!)) })))
+        }
+        if !logTargets.isEmpty {
+            pairs.append(("log-targets", .mapping(logTargets.keys.sorted().map { ($0, node(logTargets[$0]!)) })))
+        }
+    }
+
+    static func node(_ s: Service) -> YAMLNode {
+        var p: [(String, YAMLNode)] = []
+        add(&p, "summary", s.summary)
+        add(&p, "description", s.description)
+        add(&p, "startup", s.startup.rawValue)
+        add(&p, "override", s.override.rawValue)
+        add(&p, "command", s.command)
+        add(&p, "after", s.after)
+        add(&p, "before", s.before)
+        add(&p, "requires", s.requires)
+        add(&p, "workload", s.workload)
+        add(&p, "environment", s.environment)
+        if let id = s.userID { p.append(("user-id", .int(id))) }
+        add(&p, "user", s.user)
+        if let id = s.groupID { p.append(("group-id", .int(id))) }
+        add(&p, "group", s.group)
+        add(&p, "working-dir", s.workingDir)
+        add(&p, "on-success", s.onSuccess.rawValue)
+        add(&p, "on-failure", s.onFailure.rawValue)
+        add(&p, "on-check-failure", s.onCheckFailure.mapValues(\.rawValue))
+        if let d = s.backoffDelay { p.append(("backoff-delay", .string(GoDuration.format(d)))) }
+        if let f = s.backoffFactor { p.append(("backoff-factor", goFloat(f))) }
+        if let d = s.backoffLimit { p.append(("backoff-limit", .string(GoDuration.format(d)))) }
+        if let d = s.killDelay { p.append(("kill-delay", .string(GoDuration.format(d)))) }
+        return .mapping(p)
+    }
+
+    static func node(_ c: Check) -> YAMLNode {
+        var p: [(String, YAMLNode)] = []
+        add(&p, "override", c.override.rawValue)
+        add(&p, "level", c.level.rawValue)
+        add(&p, "startup", c.startup.rawValue)
+        if let d = c.period { p.append(("period", .string(GoDuration.format(d)))) }
+        if let d = c.timeout { p.append(("timeout", .string(GoDuration.format(d)))) }
+        if c.threshold != 0 { p.append(("threshold", .int(c.threshold))) }
+        if let h = c.http {
+            var q: [(String, YAMLNode)] = []
+            add(&q, "url", h.url)
+            add(&q, "headers", h.headers)
+            p.append(("http", .mapping(q)))
+        }
+        if let t = c.tcp {
+            var q: [(String, YAMLNode)] = []
+            if t.port != 0 { q.append(("port", .int(t.port))) }
+            add(&q, "host", t.host)
+            p.append(("tcp", .mapping(q)))
+        }
+        if let e = c.exec {
+            var q: [(String, YAMLNode)] = []
+            add(&q, "command", e.command)
+            add(&q, "service-context", e.serviceContext)
+            add(&q, "environment", e.environment)
+            if let id = e.userID { q.append(("user-id", .int(id))) }
+            add(&q, "user", e.user)
+            if let id = e.groupID { q.append(("group-id", .int(id))) }
+            add(&q, "group", e.group)
+            add(&q, "working-dir", e.workingDir)
+            p.append(("exec", .mapping(q)))
+        }
+        return .mapping(p)
+    }
+
+    /// `type`, `location` and `services` have no `omitempty` in Pebble: always written.
+    static func node(_ t: LogTarget) -> YAMLNode {
+        var p: [(String, YAMLNode)] = [
+            ("type", .string(t.type.rawValue)), ("location", .string(t.location)),
+            ("services", .sequence(t.services.map { .string($0) })),
+        ]
+        add(&p, "override", t.override.rawValue)
+        add(&p, "labels", t.labels)
+        return .mapping(p)
+    }
+
+    static func add(_ p: inout [(String, YAMLNode)], _ key: String, _ value: String) {
+        if !value.isEmpty { p.append((key, .string(value))) }
+    }
+
+    static func add(_ p: inout [(String, YAMLNode)], _ key: String, _ value: [String]) {
+        if !value.isEmpty { p.append((key, .sequence(value.map { .string($0) }))) }
+    }
+
+    static func add(_ p: inout [(String, YAMLNode)], _ key: String, _ value: [String: String]) {
+        if !value.isEmpty { p.append((key, .mapping(value.keys.sorted().map { ($0, .string(value[$0]!)) }))) }
+    }
+
+    /// A float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes the usual values (`2`, `1.5`).
+    static func goFloat(_ value: Double) -> YAMLNode {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e6 {
+            return YAMLNode(.scalar(YAMLScalar(text: String(Int(value)), style: .plain, tag: YAMLScalar.floatTag)))
+        }
+        return .double(value)
+    }
+}

@@ -1,2 +1,0 @@
-// PebbleTestKit: the fake Pebble (being written).
-import Pebble
