@@ -176,7 +176,8 @@ extension FakePebble {
                     (stopLanes, startLanes) = try replanLocked()
                     replanChecksLocked()
                     serviceNames = Array(Set(stopLanes.flatMap { $0 } + startLanes.flatMap { $0 })).sorted()
-                    lanes = startLanes
+                    // Pebble counts the sorted union for a replan (its `lanes` stay empty there).
+                    lanes = []
                 default:
                     return APIResponses.badRequest("invalid action \(PebbleQuoting.quote(action))")
                 }
@@ -184,8 +185,7 @@ extension FakePebble {
                 return APIResponses.badRequest("cannot \(action) services: \(error.message)")
             }
             let title = action.prefix(1).uppercased() + action.dropFirst()
-            var counted = lanes.flatMap { $0 }
-            if action == "replan" { counted = serviceNames + counted }
+            let counted = action == "replan" ? serviceNames : lanes.flatMap { $0 }
             if stopLanes.isEmpty && startLanes.isEmpty {
                 let change = newChangeLocked(kind: action, summary: "\(title) - no services")
                 changes[change]!.explicitStatus = .done
