@@ -120,11 +120,16 @@ public struct YAMLScalar: Sendable, Hashable {
         case "y", "n", "yes", "no", "on", "off", "=": return true
         default: break
         }
-        // YAML 1.1 also reads sexagesimal numbers (1:20), dates and timestamps, and `0`-octal:
-        // anything starting like a number is quoted.
+        // YAML 1.1 also reads sexagesimal numbers (1:20), binary, octal and hexadecimal ones with
+        // `_` separators, and dates: quote text made only of number characters, and dates.
         guard let first = text.utf8.first else { return true }
-        return (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "-")
+        let numberStart = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "-")
             || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        if numberStart, text.utf8.allSatisfy({ "0123456789+-._:eExXoObBabcdefABCDEF".utf8.contains($0) }) { return true }
+        let bytes = Array(text.utf8)
+        func digit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+        if bytes.count >= 8, digit(0), digit(1), digit(2), digit(3), bytes[4] == UInt8(ascii: "-"), digit(5) { return true }
+        return false
     }
 
     static func parseInt(_ text: String) -> Int? {

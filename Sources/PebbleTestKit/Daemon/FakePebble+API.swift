@@ -187,7 +187,9 @@ extension FakePebble {
             let title = action.prefix(1).uppercased() + action.dropFirst()
             let counted = action == "replan" ? serviceNames : lanes.flatMap { $0 }
             if stopLanes.isEmpty && startLanes.isEmpty {
+                // Made without tasks (Hold, a first notice), then marked Done (a second one).
                 let change = newChangeLocked(kind: action, summary: "\(title) - no services")
+                noteChangeStatusLocked(change)
                 changes[change]!.explicitStatus = .done
                 startChangeLocked(change)
                 dirty = true
