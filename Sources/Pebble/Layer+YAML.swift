@@ -50,13 +50,13 @@ enum PlanSections {
     static func append(services: [String: Service], checks: [String: Check], logTargets: [String: LogTarget],
                        to pairs: inout [(String, YAMLNode)]) {
         if !services.isEmpty {
-            pairs.append(("services", .mapping(services.keys.sorted().map { ($0, node(services[$0]!)) })))
+            pairs.append(("services", .mapping(services.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(services[$0]!)) })))
         }
         if !checks.isEmpty {
-            pairs.append(("checks", .mapping(checks.keys.sorted().map { ($0, node(checks[$0]!)) })))
+            pairs.append(("checks", .mapping(checks.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(checks[$0]!)) })))
         }
         if !logTargets.isEmpty {
-            pairs.append(("log-targets", .mapping(logTargets.keys.sorted().map { ($0, node(logTargets[$0]!)) })))
+            pairs.append(("log-targets", .mapping(logTargets.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(logTargets[$0]!)) })))
         }
     }
 
@@ -142,7 +142,44 @@ enum PlanSections {
     }
 
     static func add(_ p: inout [(String, YAMLNode)], _ key: String, _ value: [String: String]) {
-        if !value.isEmpty { p.append((key, .mapping(value.keys.sorted().map { ($0, .string(value[$0]!)) }))) }
+        if !value.isEmpty { p.append((key, .mapping(value.keys.sorted(by: naturalLess).map { ($0, .string(value[$0]!)) }))) }
+    }
+
+    /// yaml.v3's order for map keys: runs of digits compare as numbers (`a2` before `a10`);
+    /// where a letter meets a non-letter, the letter goes last unless a digit came just before.
+    static func naturalLess(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars)
+        let y = Array(b.unicodeScalars)
+        func isDigit(_ s: Unicode.Scalar) -> Bool { s.properties.numericType == .decimal }
+        func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
+        func value(_ s: Unicode.Scalar) -> Int64 { Int64(s.value) - 48 }
+        var afterDigit = false
+        var i = 0
+        while i < x.count && i < y.count {
+            if x[i] == y[i] {
+                afterDigit = isDigit(x[i])
+                i += 1
+                continue
+            }
+            let xl = isLetter(x[i]), yl = isLetter(y[i])
+            if xl && yl { return x[i].value < y[i].value }
+            if xl || yl { return afterDigit ? xl : yl }
+            var xn: Int64 = 0, yn: Int64 = 0
+            if x[i] == "0" || y[i] == "0" {
+                var j = i - 1
+                while j >= 0 && isDigit(x[j]) {
+                    if x[j] != "0" { xn = 1; yn = 1; break }
+                    j -= 1
+                }
+            }
+            var xi = i, yi = i
+            while xi < x.count && isDigit(x[xi]) { xn = xn &* 10 &+ value(x[xi]); xi += 1 }
+            while yi < y.count && isDigit(y[yi]) { yn = yn &* 10 &+ value(y[yi]); yi += 1 }
+            if xn != yn { return xn < yn }
+            if xi != yi { return xi < yi }
+            return x[i].value < y[i].value
+        }
+        return x.count < y.count
     }
 
     /// A float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes the usual values (`2`, `1.5`).

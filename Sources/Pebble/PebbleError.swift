@@ -31,7 +31,7 @@ public struct PebbleError: Error, Sendable, CustomStringConvertible {
         public static let protocolError = Code(rawValue: "pebble-protocol")
         /// A file operation failed for ``path`` (``kind``: `not-found`, `permission-denied`, ...).
         public static let path = Code(rawValue: "pebble-path")
-        /// The plan has no service of that name (``Container``-style lookups).
+        /// The plan has no service of that name (lookups by name, as ops' `Container.get_service`).
         public static let notFound = Code(rawValue: "pebble-not-found")
         /// A layer's YAML could not be read.
         public static let invalidLayer = Code(rawValue: "pebble-invalid-layer")

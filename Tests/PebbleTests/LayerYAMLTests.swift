@@ -100,3 +100,44 @@ struct LayerYAMLTests {
         do { _ = try Layer(yaml: "services:\n    s: 5\n") } catch { #expect(error.code == .invalidLayer) }
     }
 }
+
+@Suite("Plan YAML layout")
+struct PlanYAMLLayoutTests {
+    /// Specs/pebble.md §4.6: the example layer gives this plan (natural key order, quoting,
+    /// `1m0s`, the default threshold); libyaml does not indent the dashes of a sequence.
+    @Test func thePlanIsWrittenAsPebbleWritesIt() throws {
+        var manager = Plan()
+        manager.services["web"] = Service(override: .replace, command: "/bin/web --port 8080", startup: .enabled,
+                                          environment: ["PORT": "8080", "A10": "ten", "A2": "two"], killDelay: .seconds(60))
+        manager.checks["up"] = Check(override: .replace, level: .ready, threshold: 3, http: HTTPCheck(url: "http://localhost:8080/"))
+        #expect(manager.yamlText() == """
+        services:
+            web:
+                startup: enabled
+                override: replace
+                command: /bin/web --port 8080
+                environment:
+                    A2: two
+                    A10: ten
+                    PORT: "8080"
+                kill-delay: 1m0s
+        checks:
+            up:
+                override: replace
+                level: ready
+                threshold: 3
+                http:
+                    url: http://localhost:8080/
+
+        """)
+    }
+
+    @Test(arguments: [("a2", "a10"), ("a", "b"), ("a1", "ab"), ("x9", "x10"), ("A2", "A10"), ("svc", "svc2"), ("a_b", "ab")])
+    func keysSortNaturally(first: String, second: String) {
+        let plan = Plan(services: [first: Service(override: .replace, command: "a"), second: Service(override: .replace, command: "b")])
+        let lines = plan.yamlText().split(separator: "\n").map(String.init)
+        let i = lines.firstIndex(of: "    \(first):")
+        let j = lines.firstIndex(of: "    \(second):")
+        #expect(i != nil && j != nil && i! < j!, "\(lines)")
+    }
+}

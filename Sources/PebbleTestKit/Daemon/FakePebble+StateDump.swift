@@ -9,7 +9,7 @@ import Pebble
 /// The `--state FILE` dump: layers by label, the combined plan, service statuses, checks,
 /// changes and notices, as JSON, rewritten after every change (to a temporary file renamed
 /// over it, so a reader never sees half of one). Environment values whose names look like
-/// credentials are masked (``PebbleMasking``): the API's plan has them, the file does not.
+/// credentials are masked (`PebbleMasking`): the API's plan has them, the file does not.
 extension FakePebble {
     /// The state as JSON, credential-like environment values masked.
     public var stateJSON: JSONValue { lock.withLock { stateJSONLocked() } }

@@ -100,8 +100,10 @@ public final class FakePebble: @unchecked Sendable {
         self.baseEnvironment = options.environment ?? Self.processEnvironment()
     }
 
+    /// A fake dropped without ``shutdown()`` still leaves no process behind.
     deinit {
         timers.shutdown()
+        _ = supervisor?.terminateAll()
     }
 
     // MARK: - Locking and events

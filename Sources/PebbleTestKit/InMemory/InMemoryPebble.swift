@@ -2,7 +2,7 @@ import Pebble
 import Synchronization
 
 /// Pebble without a socket or processes: a ``FakePebble`` in simulated mode behind a
-/// ``PebbleTransport``, so a test hands charm code a real ``PebbleClient`` whose requests never
+/// `PebbleTransport`, so a test hands charm code a real `PebbleClient` whose requests never
 /// leave the process. Services start at once; ``daemon`` scripts exits and failed starts and
 /// shows the layers, the plan and the services' statuses.
 ///
@@ -29,7 +29,7 @@ public final class InMemoryPebble: PebbleTransport {
         self.connectable = Atomic(canConnect)
     }
 
-    /// Whether Pebble answers; `false` fails every call with ``PebbleError/Code/connection``.
+    /// Whether Pebble answers; `false` fails every call with `PebbleError.Code.connection`.
     public var canConnect: Bool {
         get { connectable.load(ordering: .relaxed) }
         set { connectable.store(newValue, ordering: .relaxed) }
