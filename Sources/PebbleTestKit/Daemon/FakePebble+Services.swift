@@ -94,6 +94,8 @@ extension FakePebble {
             let spec = SpawnSpec(arguments: arguments, environment: environment,
                                  workingDirectory: config.workingDir.isEmpty ? nil : config.workingDir,
                                  credentials: credentials, output: record.output.formatWriter(serviceName: name),
+                                 // As Go's WaitDelay, which Pebble sets to 90% of the kill delay.
+                                 outputDrainNanoseconds: UInt64(max(GoDuration.nanoseconds(killDelay(of: record)), 0)) / 10 * 9,
                                  onExit: { [weak self] code in self?.deliver(.exited(name, epoch: epoch, code: code)) })
             do {
                 record.process = .real(try supervisor.spawn(spec))
