@@ -112,8 +112,8 @@ extension FakePebble {
                     try planManager.add(yaml: layer, label: label, combine: combine, inner: inner)
                 } catch {
                     if error.code == .other { return APIResponses.error(500, error.message) }
-                    // A parse error reads `cannot parse layer YAML: ...`; the others are as they are.
-                    if error.message.hasPrefix("cannot parse layer") { return APIResponses.badRequest("cannot parse layer YAML: \(error.message)") }
+                    // A parse or single-layer validation error reads `cannot parse layer YAML: ...`; the others are as they are.
+                    if error.code == .parse { return APIResponses.badRequest("cannot parse layer YAML: \(error.message)") }
                     return APIResponses.badRequest(error.message)
                 }
                 planChangedChecksLocked()
