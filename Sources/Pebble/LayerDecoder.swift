@@ -4,7 +4,13 @@ import JujuYAML
 /// "services": yaml: unmarshal errors: ...`).
 package struct LayerDecodingError: Error, Sendable, Hashable {
     package var message: String
-    package init(_ message: String) { self.message = message }
+    /// A `Layer.Validate` rule checked while decoding (a null entry): reported without the
+    /// `cannot parse layer "x" section "y": ` prefix, as Pebble reports it.
+    package var isValidation: Bool
+    package init(_ message: String, isValidation: Bool = false) {
+        self.message = message
+        self.isValidation = isValidation
+    }
 }
 
 /// Reads layers and plans from YAML as Pebble does (internals/plan/plan.go, `ParseLayer`): the
@@ -34,7 +40,7 @@ package struct LayerDecoder {
             case "description": layer.description = try decoder.finish(label: label, section: name) { d in d.string(section, type: "string") }
             case "services": layer.services = try decoder.finish(label: label, section: name) { d throws(LayerDecodingError) in try d.services(section) }
             case "checks": layer.checks = try decoder.finish(label: label, section: name) { d throws(LayerDecodingError) in try d.checks(section) }
-            case "log-targets": layer.logTargets = try decoder.finish(label: label, section: name) { d in d.logTargets(section) }
+            case "log-targets": layer.logTargets = try decoder.finish(label: label, section: name) { d throws(LayerDecodingError) in try d.logTargets(section) }
             default:
                 if strict { throw LayerDecodingError("cannot parse layer \(quote(label)): unknown section \(quote(name))") }
             }
@@ -83,6 +89,7 @@ package struct LayerDecoder {
         do {
             value = try body(&self)
         } catch {
+            if error.isValidation { throw error }
             throw LayerDecodingError("cannot parse layer \(Self.quote(label)) section \(Self.quote(section)): \(error.message)")
         }
         if !errors.isEmpty {
@@ -97,7 +104,7 @@ package struct LayerDecoder {
     private mutating func services(_ node: YAMLNode) throws(LayerDecodingError) -> [String: Service] {
         var result: [String: Service] = [:]
         for (name, value) in entries(node, type: "map[string]*plan.Service") {
-            if value.isNull { throw LayerDecodingError("service object cannot be null for service \(Self.quote(name))") }
+            if value.isNull { throw LayerDecodingError("service object cannot be null for service \(Self.quote(name))", isValidation: true) }
             guard let fields = structFields(value, type: "plan.Service") else { continue }
             var s = Service()
             for (key, v) in fields {
@@ -136,7 +143,7 @@ package struct LayerDecoder {
     private mutating func checks(_ node: YAMLNode) throws(LayerDecodingError) -> [String: Check] {
         var result: [String: Check] = [:]
         for (name, value) in entries(node, type: "map[string]*plan.Check") {
-            if value.isNull { throw LayerDecodingError("check object cannot be null for check \(Self.quote(name))") }
+            if value.isNull { throw LayerDecodingError("check object cannot be null for check \(Self.quote(name))", isValidation: true) }
             guard let fields = structFields(value, type: "plan.Check") else { continue }
             var c = Check()
             for (key, v) in fields {
@@ -194,10 +201,13 @@ package struct LayerDecoder {
         return result
     }
 
-    private mutating func logTargets(_ node: YAMLNode) -> [String: LogTarget] {
+    private mutating func logTargets(_ node: YAMLNode) throws(LayerDecodingError) -> [String: LogTarget] {
         var result: [String: LogTarget] = [:]
         for (name, value) in entries(node, type: "map[string]*plan.LogTarget") {
-            guard !value.isNull, let fields = structFields(value, type: "plan.LogTarget") else { continue }
+            if value.isNull {
+                throw LayerDecodingError("log target object cannot be null for log target \(Self.quote(name))", isValidation: true)
+            }
+            guard let fields = structFields(value, type: "plan.LogTarget") else { continue }
             var t = LogTarget()
             for (key, v) in fields {
                 switch key.scalar?.text ?? "" {

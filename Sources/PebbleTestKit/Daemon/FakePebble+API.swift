@@ -112,8 +112,8 @@ extension FakePebble {
                     try planManager.add(yaml: layer, label: label, combine: combine, inner: inner)
                 } catch {
                     if error.code == .other { return APIResponses.error(500, error.message) }
-                    // A parse error reads `cannot parse layer YAML: ...`; the others are as they are.
-                    if error.message.hasPrefix("cannot parse layer") { return APIResponses.badRequest("cannot parse layer YAML: \(error.message)") }
+                    // A parse or single-layer validation error reads `cannot parse layer YAML: ...`; the others are as they are.
+                    if error.code == .parse { return APIResponses.badRequest("cannot parse layer YAML: \(error.message)") }
                     return APIResponses.badRequest(error.message)
                 }
                 planChangedChecksLocked()
@@ -186,7 +186,8 @@ extension FakePebble {
             }
             let title = action.prefix(1).uppercased() + action.dropFirst()
             let counted = action == "replan" ? serviceNames : lanes.flatMap { $0 }
-            if stopLanes.isEmpty && startLanes.isEmpty {
+            // Pebble tests the task count: lanes of no services still come back as one empty lane.
+            if stopLanes.allSatisfy(\.isEmpty) && startLanes.allSatisfy(\.isEmpty) {
                 // Made without tasks (Hold, a first notice), then marked Done (a second one).
                 let change = newChangeLocked(kind: action, summary: "\(title) - no services")
                 noteChangeStatusLocked(change)

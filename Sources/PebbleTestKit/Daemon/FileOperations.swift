@@ -155,7 +155,11 @@ struct FileOperations: Sendable {
         }
         close(fd)
         guard rename(host(temporary), host(path)) == 0 else {
-            let failure = fail("rename", temporary)
+            // Go's os.Rename refuses a directory target itself (EEXIST); its LinkError names both paths.
+            var code = errno
+            var st = stat()
+            if lstat(host(path), &st) == 0, st.st_mode & S_IFMT == S_IFDIR { code = EEXIST }
+            let failure = Failure(message: "rename \(temporary) \(path): \(ErrnoText.describe(code))", errno: code)
             unlink(host(temporary))
             throw failure
         }
@@ -169,7 +173,11 @@ struct FileOperations: Sendable {
         if makeParents {
             try makeDirectories(path, mode: mode, ids: ids, chmod: true)
         } else {
-            guard mkdir(host(path), mode) == 0 else { throw fail("mkdir", path) }
+            // osutil.Mkdir: an existing path is refused by name; a new directory is made as
+            // `<path>.mkdir-new` and renamed, so a failure to make it names that path.
+            var st = stat()
+            if stat(host(path), &st) == 0 { throw fail("mkdir", path, st.st_mode & S_IFMT == S_IFDIR ? EEXIST : ENOTDIR) }
+            guard mkdir(host(path), mode) == 0 else { throw fail("mkdir", path + ".mkdir-new") }
             chmod(host(path), mode)
             if let ids { chown(host(path), ids.uid, ids.gid) }
         }
@@ -184,7 +192,7 @@ struct FileOperations: Sendable {
         }
         let parent = Self.dir(path)
         if parent != path { try makeDirectories(parent, mode: mode, ids: ids, chmod: doChmod) }
-        if mkdir(host(path), mode) != 0, errno != EEXIST { throw fail("mkdir", path) }
+        if mkdir(host(path), mode) != 0, errno != EEXIST { throw fail("mkdir", path + ".mkdir-new") }
         if doChmod { chmod(host(path), mode) }
         if let ids { chown(host(path), ids.uid, ids.gid) }
     }

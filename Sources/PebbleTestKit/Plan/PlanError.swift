@@ -11,6 +11,9 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let labelExists = Code(rawValue: "plan-label-exists")
         /// The layer or the combined plan breaks a rule (plan `FormatError`).
         public static let format = Code(rawValue: "plan-format")
+        /// The layer itself does not parse or breaks a single-layer rule (`ParseLayer`, which
+        /// runs `Layer.Validate`): the API answers 400 `cannot parse layer YAML: <message>`.
+        public static let parse = Code(rawValue: "plan-parse")
         /// Any other failure (Pebble answers 500).
         public static let other = Code(rawValue: "plan-other")
     }

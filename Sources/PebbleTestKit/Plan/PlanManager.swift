@@ -46,9 +46,9 @@ public struct PlanManager: Sendable, Hashable {
         do {
             layer = try LayerDecoder.layer(yaml: text, label: label, strict: true)
         } catch {
-            throw PlanError(.format, error.message)
+            throw PlanError(.parse, error.message)
         }
-        try layer.validate(label: label)
+        do { try layer.validate(label: label) } catch { throw PlanError(.parse, error.message) }
         if combine { try self.combine(layer, label: label, inner: inner) } else { try append(layer, label: label, inner: inner) }
     }
 
