@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs prerequisites, checks the runtime footprint (no Foundation in the
 # runtime modules), json-c leaks, the wire schemas and the Python cross-check of the vectors,
-# the interop suite, the 1,000-relation load test, every libFuzzer target briefly, then the whole
+# the interop suites (relations, Pebble), the 1,000-relation load test, every libFuzzer target briefly, then the whole
 # test suite. `swift test` runs last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,9 @@ Tests/Reference/run.sh --known-differences Tests/Reference/known-differences.txt
 # Swift charms and Python ops charms (ops, dpcharmlibs-interfaces from PyPI) as real processes on
 # the fake hook tools, both ways, Juju 2.9 and 3.
 INTEROP_SKIP_BUILD=1 Tests/Interop/run.sh
+# Pebble: ops 3.9's real pebble.Client and the Swift client against fake-pebble, case by case,
+# services really running.
+INTEROP_SKIP_BUILD=1 Tests/Interop/pebble/run.sh
 # The provider under load: 1,000 requirer applications on one provider, hooks in a seeded random
 # order, on the fake hook tools served from memory (static release builds); prints its figures.
 scripts/load-test.sh --apps 1000

@@ -2,7 +2,7 @@ import CYAML
 
 /// Writes a ``YAMLNode`` as YAML text through libyaml's emitter (no Foundation).
 ///
-/// Block style throughout, `indent` spaces per level (Go's yaml.v3, which writes Pebble's
+/// Block style (flow only for nodes parsed from flow style, ``YAMLNode/isFlow``), `indent` spaces per level (Go's yaml.v3, which writes Pebble's
 /// plan, uses 4), lines never folded. A string the reader would take for another type (`"8000"`,
 /// `"true"`, `"yes"`, `"~"`, `"2024-01-01"`) is double-quoted, so YAML 1.1 readers such as PyYAML
 /// (ops) and YAML 1.2 readers such as yaml.v3 (Pebble) both read it back as a string; a string
@@ -47,7 +47,7 @@ public struct YAMLEmitter: Sendable {
                 try emitScalar(scalar, emitter, &event)
             case .sequence(let items):
                 if top.index < 0 {
-                    try check(emitter, yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE), &event)
+                    try check(emitter, yaml_sequence_start_event_initialize(&event, nil, nil, 1, top.node.isFlow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE), &event)
                     top.index = 0
                 }
                 if top.index < items.count {
@@ -60,7 +60,7 @@ public struct YAMLEmitter: Sendable {
                 }
             case .mapping(let pairs):
                 if top.index < 0 {
-                    try check(emitter, yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE), &event)
+                    try check(emitter, yaml_mapping_start_event_initialize(&event, nil, nil, 1, top.node.isFlow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE), &event)
                     top.index = 0
                 }
                 // index counts keys and values: even = key, odd = value.

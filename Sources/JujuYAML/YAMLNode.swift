@@ -15,10 +15,14 @@ public struct YAMLNode: Sendable, Hashable {
     public var content: Content
     /// Where the node starts in the parsed text (line 0 for nodes built in Swift).
     public var mark: YAMLMark
+    /// `true` for a sequence or mapping written in flow style (`[a, b]`, `{a: 1}`); the emitter
+    /// keeps it, as yaml.v3 keeps a node's style when it writes it again. Not part of equality.
+    public var isFlow: Bool
 
-    public init(_ content: Content, mark: YAMLMark = YAMLMark()) {
+    public init(_ content: Content, mark: YAMLMark = YAMLMark(), isFlow: Bool = false) {
         self.content = content
         self.mark = mark
+        self.isFlow = isFlow
     }
 
     public static func == (a: YAMLNode, b: YAMLNode) -> Bool { a.content == b.content }

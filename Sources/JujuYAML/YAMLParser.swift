@@ -56,8 +56,8 @@ public struct YAMLParser: Sendable {
 /// Builds the tree from libyaml events with an explicit stack (no recursion on input depth).
 private struct TreeBuilder {
     enum Frame {
-        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?, count: Int)
-        case mapping(pairs: [YAMLPair], key: YAMLNode?, mark: YAMLMark, anchor: String?, count: Int)
+        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?, count: Int, flow: Bool)
+        case mapping(pairs: [YAMLPair], key: YAMLNode?, mark: YAMLMark, anchor: String?, count: Int, flow: Bool)
     }
 
     let limits: YAMLParser
@@ -108,17 +108,19 @@ private struct TreeBuilder {
                 try count(target.count, mark: mark) // an alias expands to a copy of the whole subtree
                 try add(node, count: target.count, anchor: nil)
             case YAML_SEQUENCE_START_EVENT:
-                try push(.sequence(items: [], mark: mark, anchor: Self.optionalString(event.data.sequence_start.anchor), count: 1), mark: mark)
+                try push(.sequence(items: [], mark: mark, anchor: Self.optionalString(event.data.sequence_start.anchor), count: 1,
+                                   flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE), mark: mark)
             case YAML_MAPPING_START_EVENT:
-                try push(.mapping(pairs: [], key: nil, mark: mark, anchor: Self.optionalString(event.data.mapping_start.anchor), count: 1), mark: mark)
+                try push(.mapping(pairs: [], key: nil, mark: mark, anchor: Self.optionalString(event.data.mapping_start.anchor), count: 1,
+                                  flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE), mark: mark)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { break }
                 switch frame {
-                case .sequence(let items, let start, let anchor, let count):
-                    try add(YAMLNode(.sequence(items), mark: start), count: count, anchor: anchor)
-                case .mapping(let pairs, _, let start, let anchor, let count):
+                case .sequence(let items, let start, let anchor, let count, let flow):
+                    try add(YAMLNode(.sequence(items), mark: start, isFlow: flow), count: count, anchor: anchor)
+                case .mapping(let pairs, _, let start, let anchor, let count, let flow):
                     let merged = try Self.applyMerges(pairs)
-                    try add(YAMLNode(.mapping(merged), mark: start), count: count, anchor: anchor)
+                    try add(YAMLNode(.mapping(merged), mark: start, isFlow: flow), count: count, anchor: anchor)
                 }
             default:
                 break // stream and document starts
@@ -163,19 +165,19 @@ private struct TreeBuilder {
             return
         }
         switch top {
-        case .sequence(var items, let mark, let a, let c):
+        case .sequence(var items, let mark, let a, let c, let flow):
             items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: a, count: c + subtree))
-        case .mapping(var pairs, let key, let mark, let a, let c):
+            stack.append(.sequence(items: items, mark: mark, anchor: a, count: c + subtree, flow: flow))
+        case .mapping(var pairs, let key, let mark, let a, let c, let flow):
             if let key {
                 if let scalar = key.scalar, scalar.resolvedTag != YAMLScalar.mergeTag,
                    let earlier = pairs.first(where: { $0.key == key }) {
                     throw YAMLError(.duplicateKey, reason: "mapping key \"\(scalar.text)\" already defined at line \(earlier.key.mark.line)", mark: key.mark)
                 }
                 pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, key: nil, mark: mark, anchor: a, count: c + subtree))
+                stack.append(.mapping(pairs: pairs, key: nil, mark: mark, anchor: a, count: c + subtree, flow: flow))
             } else {
-                stack.append(.mapping(pairs: pairs, key: node, mark: mark, anchor: a, count: c + subtree))
+                stack.append(.mapping(pairs: pairs, key: node, mark: mark, anchor: a, count: c + subtree, flow: flow))
             }
         }
     }

@@ -174,3 +174,23 @@ struct PlanRulesTests {
         #expect(throws: ShellWords.SplitError.self) { try ShellWords.parseCommand("app [ a ] b", service: "s") }
     }
 }
+
+@Suite("Plan rules: error lines")
+struct PlanErrorLineTests {
+    /// Pebble decodes each section after writing it again, keeping flow collections in flow
+    /// style, so a type error's line counts from the section's own text (Specs/pebble.md §4.1).
+    @Test(arguments: [
+        ("services:\n    s:\n        override: replace\n        command: [a, b]\n", "line 3: cannot unmarshal !!seq into string"),
+        ("services:\n    s:\n        override: replace\n        command:\n            - a\n", "line 4: cannot unmarshal !!seq into string"),
+        ("summary: x\n\n# a comment\nservices:\n    s: {override: replace, command: a, user-id: x}\n", "line 1: cannot unmarshal !!str `x` into int"),
+    ])
+    func linesCountFromTheSection(yaml: String, expected: String) {
+        var plan = PlanManager()
+        do {
+            try plan.add(yaml: yaml, label: "l", combine: false)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.hasSuffix(expected), "\(error.message)")
+        }
+    }
+}
