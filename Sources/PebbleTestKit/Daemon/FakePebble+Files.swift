@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import JujuJSON
 import Pebble
 
@@ -197,7 +200,3 @@ extension FakePebble {
         return .object(result)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,33 +1,5 @@
 import Pebble
 
-/// Pebble's service states (internals/overlord/servstate/handlers.go).
-enum ServiceState: String, Sendable {
-    case initial, starting, running, terminating, killing, stopped, backoff, exited
-
-    /// The status the API reports (`stateToStatus`).
-    var status: ServiceStatus {
-        switch self {
-        case .starting, .running: return .active
-        case .terminating, .killing, .stopped: return .inactive
-        case .backoff: return .backoff
-        case .initial, .exited: return .error
-        }
-    }
-}
-
-/// A service's process: a real one, or a simulated one with a made-up pid.
-enum ServiceProcess: Sendable {
-    case real(SpawnedProcess)
-    case simulated(pid: Int32)
-
-    var pid: Int32 {
-        switch self {
-        case .real(let p): return p.pid
-        case .simulated(let pid): return pid
-        }
-    }
-}
-
 /// What the fake knows of a service that was started at least once (Pebble's `serviceData`).
 struct ServiceRecord: Sendable {
     var name: String

@@ -1,0 +1,5 @@
+/// A scripted simulated service: how its next start goes.
+struct SimulatedScript: Sendable {
+    var exitCode: Int32
+    var output: String
+}
