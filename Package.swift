@@ -89,10 +89,11 @@ let package = Package(
             dependencies: ["Pebble", "JujuJSON"],
             path: "Tests/Interop/PebbleClientDriver"
         ),
-        // A hook-shaped process: add a layer, restart, wait (Benchmarks/README: the Pebble benchmark).
+        // A hook-shaped process: add a layer, restart, wait (Benchmarks/README: the Pebble benchmark);
+        // --yaml runs the YAML codecs for scripts/check-leaks.sh.
         .executableTarget(
             name: "PebbleHookProbe",
-            dependencies: ["Pebble"],
+            dependencies: ["Pebble", "JujuYAML"],
             path: "Benchmarks/PebbleHookProbe"
         ),
         .target(

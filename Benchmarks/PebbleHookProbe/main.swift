@@ -4,12 +4,16 @@
 // milliseconds of start-up). Not a test.
 //
 //   PebbleHookProbe [--socket PATH] [--run N] [--system-info]
+//   PebbleHookProbe --yaml < LAYER.yaml
 //
 // The socket is --socket, else $PEBBLE_SOCKET. By default: adds the tutorial's layer
 // (`fastapi_demo`, combine) whose service environment carries the run number N (--run, else
 // $PROBE_RUN, else 0) in DEMO_SERVER_DB_PASSWORD, so that every run hands Pebble a changed layer,
 // then restarts `fastapi-service` and waits for the change. With --system-info: only
 // `GET /v1/system-info` (the start-up of a hook that talks to Pebble once).
+// With --yaml: no socket; reads a layer from standard input, reads it as a layer and as a plan,
+// writes it back and reads that again (scripts/check-leaks.sh runs it under valgrind over
+// libyaml's success and error paths).
 // Prints one line and exits 0; on failure one line on stderr and exit 1 (2: usage).
 // Benchmarks/pebble/pebble_hook_probe.py does the same with ops' Python client.
 #if canImport(Glibc)
@@ -17,6 +21,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import JujuYAML
 import Pebble
 
 func fail(_ text: String, code: Int32 = 1) -> Never {
@@ -32,6 +37,7 @@ func environment(_ name: String) -> String? {
 var socketPath = environment("PEBBLE_SOCKET")
 var run = environment("PROBE_RUN") ?? "0"
 var systemInfoOnly = false
+var yamlOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -43,9 +49,32 @@ while let argument = arguments.popFirst() {
         run = value
     case "--system-info":
         systemInfoOnly = true
+    case "--yaml":
+        yamlOnly = true
     default:
-        fail("unknown argument \(argument) (usage: PebbleHookProbe [--socket PATH] [--run N] [--system-info])", code: 2)
+        fail("unknown argument \(argument) (usage: PebbleHookProbe [--socket PATH] [--run N] [--system-info] | --yaml)", code: 2)
     }
+}
+if yamlOnly {
+    var input: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = read(0, &chunk, chunk.count)
+        if n <= 0 { break }
+        input.append(contentsOf: chunk[0..<n])
+    }
+    // The raw bytes through libyaml first (its reader refuses bad UTF-8), then the codecs.
+    do { _ = try YAMLParser().parse(bytes: input) } catch { print("yaml error \(error.code)"); exit(0) }
+    let text = String(decoding: input, as: UTF8.self)
+    do {
+        let layer = try Layer(yaml: text)
+        let again = try Layer(yaml: layer.yaml())
+        let plan = try Plan(yaml: again.yaml())
+        print("layer: \(layer.services.count) services, \(layer.checks.count) checks; round trip \(again == layer ? "equal" : "DIFFERENT"); plan \(plan.services.count) services")
+    } catch {
+        print("error \(error.code)")
+    }
+    exit(0)
 }
 guard let socketPath, !socketPath.isEmpty else { fail("no socket: pass --socket PATH or set PEBBLE_SOCKET", code: 2) }
 
