@@ -77,20 +77,19 @@ extension FakePebble {
     }
 
     func startPerformCheckLocked(_ name: String, _ config: Check, prev: Int?, successes: Int, failures: Int) {
-        let summary = "Perform \(Self.checkType(config)) check \(PebbleQuoting.quote(name))"
-        let change = newChangeLocked(kind: "perform-check", summary: summary, noticeData: ["check-name": name])
-        let task = addCheckTaskLocked(to: change, kind: "perform-check", summary: summary, check: name)
-        updateCheckLocked(name, config, change: change, prev: prev, successes: successes, failures: failures)
-        checks[name]!.config = config
-        checks[name]!.running = true
-        checks[name]!.task = task
-        startChangeLocked(change)
+        startCheckChangeLocked("perform-check", "Perform", name, config, prev: prev, successes: successes, failures: failures)
     }
 
     func startRecoverCheckLocked(_ name: String, _ config: Check, prev: Int, successes: Int, failures: Int) {
-        let summary = "Recover \(Self.checkType(config)) check \(PebbleQuoting.quote(name))"
-        let change = newChangeLocked(kind: "recover-check", summary: summary, noticeData: ["check-name": name])
-        let task = addCheckTaskLocked(to: change, kind: "recover-check", summary: summary, check: name)
+        startCheckChangeLocked("recover-check", "Recover", name, config, prev: prev, successes: successes, failures: failures)
+    }
+
+    /// A `perform-check` or `recover-check` change with its one task (checkstate/request.go).
+    private func startCheckChangeLocked(_ kind: String, _ verb: String, _ name: String, _ config: Check, prev: Int?,
+                                        successes: Int, failures: Int) {
+        let summary = "\(verb) \(Self.checkType(config)) check \(PebbleQuoting.quote(name))"
+        let change = newChangeLocked(kind: kind, summary: summary, noticeData: ["check-name": name])
+        let task = addCheckTaskLocked(to: change, kind: kind, summary: summary, check: name)
         updateCheckLocked(name, config, change: change, prev: prev, successes: successes, failures: failures)
         checks[name]!.config = config
         checks[name]!.running = true

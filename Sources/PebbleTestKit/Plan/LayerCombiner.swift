@@ -13,53 +13,10 @@ enum LayerCombiner {
         guard let last = layers.last else { return combined }
         combined.summary = last.layer.summary
         combined.description = last.layer.description
-        let q = PebbleQuoting.quote
         for (label, layer) in layers {
-            for name in layer.services.keys.sorted() {
-                let service = layer.services[name]!
-                switch service.override {
-                case .merge:
-                    if var old = combined.services[name] {
-                        old.merge(service)
-                        combined.services[name] = old
-                    } else {
-                        combined.services[name] = service
-                    }
-                case .replace: combined.services[name] = service
-                case .unset: throw PlanError(.format, "layer \(q(label)) must define \"override\" for service \(q(name))")
-                default: throw PlanError(.format, "layer \(q(label)) has invalid \"override\" value for service \(q(name))")
-                }
-            }
-            for name in layer.checks.keys.sorted() {
-                let check = layer.checks[name]!
-                switch check.override {
-                case .merge:
-                    if var old = combined.checks[name] {
-                        old.merge(check)
-                        combined.checks[name] = old
-                    } else {
-                        combined.checks[name] = check
-                    }
-                case .replace: combined.checks[name] = check
-                case .unset: throw PlanError(.format, "layer \(q(label)) must define \"override\" for check \(q(name))")
-                default: throw PlanError(.format, "layer \(q(label)) has invalid \"override\" value for check \(q(name))")
-                }
-            }
-            for name in layer.logTargets.keys.sorted() {
-                let target = layer.logTargets[name]!
-                switch target.override {
-                case .merge:
-                    if var old = combined.logTargets[name] {
-                        old.merge(target)
-                        combined.logTargets[name] = old
-                    } else {
-                        combined.logTargets[name] = target
-                    }
-                case .replace: combined.logTargets[name] = target
-                case .unset: throw PlanError(.format, "layer \(q(label)) must define \"override\" for log target \(q(name))")
-                default: throw PlanError(.format, "layer \(q(label)) has invalid \"override\" value for log target \(q(name))")
-                }
-            }
+            try merge(layer.services, into: &combined.services, layer: label, what: "service")
+            try merge(layer.checks, into: &combined.checks, layer: label, what: "check")
+            try merge(layer.logTargets, into: &combined.logTargets, layer: label, what: "log target")
         }
         // Defaults: the backoff and check timings stay unset (they are applied where used and
         // not shown in the plan), but the threshold is written in, as Pebble does.
@@ -69,6 +26,40 @@ enum LayerCombiner {
         return combined
     }
 }
+
+/// A service, check or log target: combined by its `override`.
+protocol Overridable {
+    var override: Override { get }
+    mutating func merge(_ other: Self)
+}
+
+extension LayerCombiner {
+    /// One layer's entries over the combined ones: `merge` into an earlier entry (or added),
+    /// `replace` it, anything else refused in Pebble's words.
+    static func merge<Entry: Overridable>(_ entries: [String: Entry], into combined: inout [String: Entry], layer label: String,
+                                          what: String) throws(PlanError) {
+        let q = PebbleQuoting.quote
+        for name in entries.keys.sorted() {
+            let entry = entries[name]!
+            switch entry.override {
+            case .merge:
+                if var old = combined[name] {
+                    old.merge(entry)
+                    combined[name] = old
+                } else {
+                    combined[name] = entry
+                }
+            case .replace: combined[name] = entry
+            case .unset: throw PlanError(.format, "layer \(q(label)) must define \"override\" for \(what) \(q(name))")
+            default: throw PlanError(.format, "layer \(q(label)) has invalid \"override\" value for \(what) \(q(name))")
+            }
+        }
+    }
+}
+
+extension Service: Overridable {}
+extension Check: Overridable {}
+extension LogTarget: Overridable {}
 
 extension Service {
     /// Pebble's `Service.Merge`: set fields replace, lists append, maps merge key by key.

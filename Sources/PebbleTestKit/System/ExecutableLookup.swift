@@ -65,26 +65,6 @@ package enum ExecutableLookup {
         return joined.isEmpty ? "." : joined
     }
 
-    /// Go's `strconv.Quote` for the common cases: double quotes, `\"` and `\\` escaped, control
-    /// characters as `\n`, `\t`, `\r` or `\xNN`.
-    package static func goQuote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    /// Go's `strconv.Quote` (the Pebble module's, shared with the layer decoder).
+    package static func goQuote(_ text: String) -> String { PebbleQuoting.quote(text) }
 }
