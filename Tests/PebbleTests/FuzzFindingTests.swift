@@ -21,6 +21,33 @@ private func json(_ value: JSONValue) -> String { value.serialized() }
 
 @Suite("Pebble: fuzz findings")
 struct PebbleFuzzFindingTests {
+    /// A NaN or infinite `backoff-factor` was written as yaml.v3 writes it (`.nan`, `.inf`, also
+    /// how Pebble's plan shows a NaN, which passes its range check), but not read back: a layer's
+    /// `yaml()` failed to read, and so would `plan()` on such a plan.
+    @Test(arguments: ["nan", "NaN", "inf", "-Inf", ".nan", ".inf", "-.inf"])
+    func specialFloatsReadBack(_ text: String) throws {
+        let layer = try Layer(yaml: "services:\n    a:\n        backoff-factor: \(text)\n")
+        let factor = try #require(layer.services["a"]?.backoffFactor)
+        #expect(factor.isNaN || factor.isInfinite)
+        let again = try Layer(yaml: layer.yaml())
+        let back = try #require(again.services["a"]?.backoffFactor)
+        #expect(back.isNaN == factor.isNaN && (factor.isNaN || back == factor))
+        #expect(again.yaml() == layer.yaml())
+        let plan = try client(json(.string(layer.yaml()))).plan()
+        #expect(plan.services["a"]?.backoffFactor.map { $0.isNaN || $0.isInfinite } == true)
+    }
+
+    /// Pebble itself reads `backoff-factor` with Go's `strconv.ParseFloat`, which refuses YAML's
+    /// `.inf`: the strict decoder (the fake Pebble's) still does.
+    @Test func strictDecoderRefusesYAMLSpecialFloats() {
+        do {
+            _ = try LayerDecoder.layer(yaml: "services:\n    a:\n        backoff-factor: .inf\n", label: "l", strict: true)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.contains(#"invalid floating-point number ".inf""#), "\(error.message)")
+        }
+    }
+
     /// A whole-number `backoff-factor` is still written as Pebble writes it (`2`, no tag), and
     /// reads back as the same value.
     @Test func wholeFloatIsWrittenAsGoWritesIt() throws {
