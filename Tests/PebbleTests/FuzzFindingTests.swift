@@ -21,6 +21,35 @@ private func json(_ value: JSONValue) -> String { value.serialized() }
 
 @Suite("Pebble: fuzz findings")
 struct PebbleFuzzFindingTests {
+    /// `"err": ""` read as an empty error, which `jsonValue` (omitempty, as Pebble) leaves out,
+    /// so the change read back differed. Pebble never writes an empty `err`: it is none.
+    @Test func emptyChangeErrIsNone() throws {
+        let change = try client(#"{"id":"1","kind":"start","summary":"s","status":"Done","ready":true,"err":""}"#).change("1")
+        #expect(change.err == nil)
+        #expect(try client(json(change.jsonValue)).change("1") == change)
+    }
+
+    /// `"permissions": "7777"` read as 0o7777 but was written back as "777"; `"-1"` and `"+7"`
+    /// were taken as octal numbers with a sign.
+    @Test(arguments: ["7777", "4755", "0644", "644", "0"])
+    func permissionsRoundTrip(_ mode: String) throws {
+        let entry = #"[{"path":"/a","name":"a","type":"file","permissions":"\#(mode)","last-modified":"","user-id":0,"user":"","group-id":0,"group":""}]"#
+        let files = try client(entry).listFiles("/")
+        #expect(files.first?.permissions == Int(mode, radix: 8))
+        #expect(try client(json(.array(files.map(\.jsonValue)))).listFiles("/") == files)
+    }
+
+    @Test(arguments: ["-1", "+7", "", "8", "0x1ff", "77777", " 644"])
+    func permissionsThatAreNotModeBits(_ mode: String) {
+        let entry = #"[{"path":"/a","name":"a","type":"file","permissions":"\#(mode)"}]"#
+        do {
+            _ = try client(entry).listFiles("/")
+            Issue.record("\(mode.debugDescription) was accepted")
+        } catch {
+            #expect(error.code == .protocolError)
+        }
+    }
+
     /// A NaN or infinite `backoff-factor` was written as yaml.v3 writes it (`.nan`, `.inf`, also
     /// how Pebble's plan shows a NaN, which passes its range check), but not read back: a layer's
     /// `yaml()` failed to read, and so would `plan()` on such a plan.
