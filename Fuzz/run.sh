@@ -8,7 +8,7 @@
 #
 # Environment:
 #   FUZZ_RUNS      stop each target after this many fuzzed inputs (libFuzzer -runs); default: none
-#   FUZZ_TARGETS   targets to run (default: "json databag snapshot vector showunit requirer")
+#   FUZZ_TARGETS   targets to run (default: "json databag snapshot vector showunit requirer pebble yaml")
 #   FUZZ_WORK      scratch folder (default: <repo>/.build-fuzz, git-ignored)
 #   FUZZ_JOBS      libFuzzer -fork workers per target (default 0: one process)
 #   SWIFTC         compiler (default: swiftc on PATH, else /opt/swift/usr/bin/swiftc)
@@ -25,7 +25,7 @@ if [[ -n "$RUNS" ]]; then SECONDS_PER_TARGET="${1:-0}"; else SECONDS_PER_TARGET=
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${FUZZ_WORK:-$ROOT/.build-fuzz}"
 mkdir -p "$WORK" && WORK="$(cd "$WORK" && pwd)"  # absolute: targets are built from inside it
-TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit requirer}"
+TARGETS="${FUZZ_TARGETS:-json databag snapshot vector showunit requirer pebble yaml}"
 JOBS="${FUZZ_JOBS:-0}"
 SWIFTC="${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}"
 
@@ -34,9 +34,12 @@ ARTIFACTS="$WORK/artifacts"; LOGS="$WORK/logs"
 mkdir -p "$MODS" "$OBJS" "$BIN" "$CORPUS" "$ARTIFACTS" "$LOGS"
 
 # The same flags for the library modules and the targets: coverage for libFuzzer and ASan
-# everywhere, so json-c's callers and our own code are both instrumented.
+# everywhere, so json-c's and libyaml's callers and our own code are all instrumented. The C
+# modules (CJSONC, CYAML: a module map and a shim header) come from Sources/.
 FLAGS=(-parse-as-library -sanitize=fuzzer,address -O -wmo -swift-version 6 -g
-       -I "$MODS" -I "$ROOT/Sources/CJSONC")
+       -I "$MODS" -I "$ROOT/Sources/CJSONC" -I "$ROOT/Sources/CYAML")
+# The package's modules share `package` declarations (Pebble uses them internally).
+PACKAGE_NAME=swift_postgresql_client
 quiet() { grep -v -e 'ld.gold: warning: Cannot export local symbol' || true; }
 
 # Module -> the modules it needs (in build order), per target.
@@ -47,33 +50,55 @@ declare -A TARGET_MODULES=(
     [vector]="JujuJSON PostgreSQLClient JujuHookTools PostgreSQLClientTestKit"
     [showunit]="JujuJSON PostgreSQLClient"
     [requirer]="JujuJSON PostgreSQLClient"
+    [pebble]="JujuJSON JujuYAML Pebble"
+    [yaml]="JujuJSON JujuYAML Pebble"
 )
+# Module build order (each after the modules it imports).
+ALL_MODULES="JujuJSON JujuYAML Pebble PostgreSQLClient JujuHookTools PostgreSQLClientTestKit"
+# The system libraries a module needs at link time.
+declare -A MODULE_LIBS=([JujuJSON]="-ljson-c" [JujuYAML]="-lyaml")
 
 build_module() { # name
-    local m="$1" obj="$OBJS/$1.o"
+    local m="$1" obj="$OBJS/$1.o" d stale=0
     local sources; sources=$(find "$ROOT/Sources/$m" -name '*.swift' | sort)
-    # Rebuild only when a source is newer than the object.
-    if [[ -f "$obj" && -z "$(find "$ROOT/Sources/$m" -name '*.swift' -newer "$obj")" ]]; then return 0; fi
+    # Rebuild when there is no object, a source is newer than it, or so is the object of a module
+    # that comes before it in ALL_MODULES (one it may import).
+    if [[ ! -f "$obj" || -n "$(find "$ROOT/Sources/$m" -name '*.swift' -newer "$obj")" ]]; then stale=1; fi
+    for d in $ALL_MODULES; do
+        [[ "$d" == "$m" ]] && break
+        [[ -f "$OBJS/$d.o" && "$OBJS/$d.o" -nt "$obj" ]] && stale=1
+    done
+    [[ $stale == 1 ]] || return 0
     echo "== building module $m"
     # shellcheck disable=SC2086
-    "$SWIFTC" "${FLAGS[@]}" -module-name "$m" -emit-module -emit-module-path "$MODS/$m.swiftmodule" \
+    "$SWIFTC" "${FLAGS[@]}" -module-name "$m" -package-name "$PACKAGE_NAME" \
+        -emit-module -emit-module-path "$MODS/$m.swiftmodule" \
         -c $sources -o "$obj" 2>&1 | quiet
     [[ ${PIPESTATUS[0]} -eq 0 ]] || { rm -f "$obj"; return 1; }
 }
 
 build_target() { # name
-    local t="$1" objs=() m
-    for m in ${TARGET_MODULES[$t]}; do objs+=("$OBJS/$m.o"); done
+    local t="$1" objs=() libs=() m
+    [[ -n "${TARGET_MODULES[$t]:-}" ]] || { echo "unknown fuzz target $t" >&2; return 1; }
+    for m in ${TARGET_MODULES[$t]}; do
+        objs+=("$OBJS/$m.o")
+        # shellcheck disable=SC2206
+        [[ -n "${MODULE_LIBS[$m]:-}" ]] && libs+=(${MODULE_LIBS[$m]})
+    done
     echo "== building target $t"
     # From the objects folder: swiftc leaves the target's module files in its working directory.
     (cd "$OBJS" && "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_$t" \
         "$ROOT"/Fuzz/Support/*.swift "$ROOT/Fuzz/Targets/$t.swift" "${objs[@]}" \
-        -ljson-c -o "$BIN/$t") 2>&1 | quiet
+        "${libs[@]}" -o "$BIN/$t") 2>&1 | quiet
     [[ ${PIPESTATUS[0]} -eq 0 ]]
 }
 
 if [[ "${FUZZ_NO_BUILD:-0}" != 1 ]]; then
-    for m in JujuJSON PostgreSQLClient JujuHookTools PostgreSQLClientTestKit; do
+    # Only the modules the selected targets need, in dependency order.
+    needed=" "
+    for t in $TARGETS; do needed+="${TARGET_MODULES[$t]:-} "; done
+    for m in $ALL_MODULES; do
+        [[ "$needed" == *" $m "* ]] || continue
         build_module "$m" || { echo "build of module $m failed" >&2; exit 2; }
     done
     for t in $TARGETS; do
@@ -95,6 +120,20 @@ seed json "${BAGS[@]}" "${VECTORS[@]}"
 seed databag "${BAGS[@]}"
 seed vector "${VECTORS[@]}"
 seed showunit "${SHOWUNIT[@]}" "${BAGS[@]}"
+# The Pebble client's seeds are HTTP responses for its routes (Fuzz/Seeds/pebble, written from
+# Specs/pebble.md §2-§8); the YAML seeds are layers and plans (Fuzz/Seeds/yaml) plus every
+# ```yaml block of Specs/pebble.md. Both also start from their targets' findings.
+mapfile -t PEBBLE_SEEDS < <(find "$ROOT/Fuzz/Seeds/pebble" "$ROOT"/Fuzz/findings/pebble-* -type f | sort)
+mapfile -t YAML_SEEDS < <(find "$ROOT/Fuzz/Seeds/yaml" "$ROOT"/Fuzz/findings/yaml-* -type f | sort)
+seed pebble "${PEBBLE_SEEDS[@]}"
+seed yaml "${YAML_SEEDS[@]}"
+python3 - "$CORPUS/yaml" "$ROOT/Specs/pebble.md" <<'PY'
+import hashlib, re, sys
+out, spec = sys.argv[1], sys.argv[2]
+for block in re.findall(r"```yaml\n(.*?)```", open(spec, encoding="utf-8").read(), re.S):
+    data = block.encode("utf-8")
+    open(f"{out}/seed-spec-{hashlib.sha1(data).hexdigest()[:16]}", "wb").write(data)
+PY
 # The snapshot reader's seeds are the `data` values found anywhere in the fixtures (databags,
 # show-unit documents and the vectors' bags), each one written out as the raw string.
 mkdir -p "$CORPUS/snapshot"
@@ -157,8 +196,13 @@ for f in files:
 PY
 
 # ---- run ------------------------------------------------------------------------------------
-# The dictionary of databag keys and JSON tokens helps every target reach deeper code quickly.
-DICT=(); [[ -f "$ROOT/Fuzz/json.dict" ]] && DICT=(-dict="$ROOT/Fuzz/json.dict")
+# A dictionary helps a target reach deeper code quickly: Fuzz/<target>.dict when there is one
+# (HTTP and Pebble tokens for `pebble`, YAML syntax and layer keys for `yaml`), else json.dict
+# (databag keys and JSON tokens).
+dict_for() { # target
+    if [[ -f "$ROOT/Fuzz/$1.dict" ]]; then echo "-dict=$ROOT/Fuzz/$1.dict"
+    elif [[ -f "$ROOT/Fuzz/json.dict" ]]; then echo "-dict=$ROOT/Fuzz/json.dict"; fi
+}
 FORK=(); [[ "$JOBS" != 0 ]] && FORK=(-fork="$JOBS" -ignore_crashes=0)
 LIMITS=(-max_total_time="$SECONDS_PER_TARGET"); [[ -n "$RUNS" ]] && LIMITS+=(-runs="$RUNS")
 budget="${SECONDS_PER_TARGET}s per target"; [[ "$SECONDS_PER_TARGET" == 0 ]] && budget="no time limit"
@@ -168,6 +212,7 @@ summary=()
 for t in $TARGETS; do
     mkdir -p "$ARTIFACTS/$t"
     log="$LOGS/$t.log"
+    DICT=(); d=$(dict_for "$t"); [[ -n "$d" ]] && DICT=("$d")
     echo "== fuzzing $t ($budget; log: $log)"
     before=$(find "$ARTIFACTS/$t" -type f | wc -l)
     start=$(date +%s.%N)

@@ -15,7 +15,8 @@ public struct YAMLEmitter: Sendable {
         self.indent = indent
     }
 
-    /// The node as a YAML document (no `---` marker), ending in a line break.
+    /// The node as a YAML document (no `---` marker, except for a document that is only an empty
+    /// null scalar: `--- `), ending in a line break.
     public func emit(_ node: YAMLNode) throws(YAMLError) -> String {
         let emitter = UnsafeMutablePointer<yaml_emitter_t>.allocate(capacity: 1)
         defer { emitter.deallocate() }
@@ -38,13 +39,26 @@ public struct YAMLEmitter: Sendable {
 
         var event = yaml_event_t()
         try check(emitter, yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING), &event)
-        try check(emitter, yaml_document_start_event_initialize(&event, nil, nil, nil, 1), &event)
+        // A document that is only an empty plain scalar (null) would be written as nothing, which
+        // reads back as no document at all: that one gets its `---` marker.
+        var implicitStart: Int32 = 1
+        if let root = node.scalar, root.text.isEmpty, root.style == .plain || root.style == .any,
+           root.resolvedTag == YAMLScalar.nullTag {
+            implicitStart = 0
+        }
+        try check(emitter, yaml_document_start_event_initialize(&event, nil, nil, nil, implicitStart), &event)
         // Iterative walk: a stack of (node, next child index).
         var stack: [(node: YAMLNode, index: Int)] = [(node, -1)]
         while var top = stack.popLast() {
             switch top.node.content {
             case .scalar(let scalar):
-                try emitScalar(scalar, emitter, &event)
+                // A scalar is a mapping key when its parent is a mapping at an odd index (the
+                // parent's index already counts this child).
+                let isKey = stack.last.map { parent in
+                    if case .mapping = parent.node.content { return parent.index % 2 == 1 }
+                    return false
+                } ?? false
+                try emitScalar(scalar, isKey: isKey, emitter, &event)
             case .sequence(let items):
                 if top.index < 0 {
                     try check(emitter, yaml_sequence_start_event_initialize(&event, nil, nil, 1, top.node.isFlow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE), &event)
@@ -80,7 +94,15 @@ public struct YAMLEmitter: Sendable {
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    private func emitScalar(_ scalar: YAMLScalar, _ emitter: UnsafeMutablePointer<yaml_emitter_t>,
+    /// The standard tags: left out of the text whenever the scalar as written resolves to them.
+    private static let standardTags: Set<String> = [YAMLScalar.stringTag, YAMLScalar.intTag, YAMLScalar.floatTag,
+                                                    YAMLScalar.boolTag, YAMLScalar.nullTag]
+
+    /// Writes one scalar so that it reads back with the same text and the same resolved type:
+    /// an explicit tag is kept, in the text (`!!int abc`, `!custom x`) unless the scalar as
+    /// written resolves to it anyway (`!!str` on `'a'`, `!!int` on plain `5`); `!!str` on plain
+    /// text that would resolve to another type (`123`, `true`, `~`) is written double-quoted instead.
+    private func emitScalar(_ scalar: YAMLScalar, isKey: Bool, _ emitter: UnsafeMutablePointer<yaml_emitter_t>,
                             _ event: inout yaml_event_t) throws(YAMLError) {
         var style = YAML_ANY_SCALAR_STYLE
         var tag: String? = nil
@@ -103,9 +125,30 @@ public struct YAMLEmitter: Sendable {
                 style = YAML_PLAIN_SCALAR_STYLE
             }
         }
-        if let explicit = scalar.tag, ![YAMLScalar.stringTag, YAMLScalar.intTag, YAMLScalar.floatTag, YAMLScalar.boolTag,
-                                         YAMLScalar.nullTag].contains(explicit) {
-            tag = explicit
+        if let explicit = scalar.tag {
+            if !Self.standardTags.contains(explicit) {
+                tag = explicit
+                implicit = 0
+            } else {
+                // What a reader makes of the scalar without its tag: plain text is resolved,
+                // anything quoted or in a block is a string.
+                let plain = style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE
+                let asWritten = plain ? YAMLScalar.resolvePlain(scalar.text) : YAMLScalar.stringTag
+                if asWritten != explicit {
+                    if explicit == YAMLScalar.stringTag {
+                        style = YAML_DOUBLE_QUOTED_SCALAR_STYLE
+                    } else {
+                        tag = explicit
+                        implicit = 0
+                    }
+                }
+            }
+        }
+        // libyaml cannot write an empty plain scalar as a mapping key: it single-quotes it, which
+        // reads back as a string. An empty key that is null stays null as `!!null ''`.
+        if isKey, tag == nil, scalar.text.isEmpty, style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE,
+           scalar.resolvedTag == YAMLScalar.nullTag {
+            tag = YAMLScalar.nullTag
             implicit = 0
         }
         let text = Array(scalar.text.utf8)

@@ -54,10 +54,33 @@ public struct YAMLParser: Sendable {
 }
 
 /// Builds the tree from libyaml events with an explicit stack (no recursion on input depth).
+///
+/// Linear in the size of the document: the collection being built is extended in place on the
+/// stack (no copy per item), and a mapping finds a duplicate key through a table of the scalar
+/// keys it has, not by comparing each new key with all earlier ones.
 private struct TreeBuilder {
-    enum Frame {
-        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?, count: Int, flow: Bool)
-        case mapping(pairs: [YAMLPair], key: YAMLNode?, mark: YAMLMark, anchor: String?, count: Int, flow: Bool)
+    /// A sequence or a mapping being read.
+    struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        /// A mapping's key read, waiting for its value.
+        var key: YAMLNode?
+        /// A mapping's scalar keys (their text, as yaml.v3 compares them) and their lines.
+        var keyLines: [String: Int] = [:]
+        var mark: YAMLMark
+        var anchor: String?
+        /// Written in flow style (`[a, b]`, `{a: 1}`).
+        var isFlow: Bool
+        /// Nodes in the collection so far, itself included.
+        var count = 1
+
+        init(isMapping: Bool, mark: YAMLMark, anchor: String?, isFlow: Bool) {
+            self.isMapping = isMapping
+            self.mark = mark
+            self.anchor = anchor
+            self.isFlow = isFlow
+        }
     }
 
     let limits: YAMLParser
@@ -108,19 +131,18 @@ private struct TreeBuilder {
                 try count(target.count, mark: mark) // an alias expands to a copy of the whole subtree
                 try add(node, count: target.count, anchor: nil)
             case YAML_SEQUENCE_START_EVENT:
-                try push(.sequence(items: [], mark: mark, anchor: Self.optionalString(event.data.sequence_start.anchor), count: 1,
-                                   flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE), mark: mark)
+                try push(Frame(isMapping: false, mark: mark, anchor: Self.optionalString(event.data.sequence_start.anchor),
+                               isFlow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE), mark: mark)
             case YAML_MAPPING_START_EVENT:
-                try push(.mapping(pairs: [], key: nil, mark: mark, anchor: Self.optionalString(event.data.mapping_start.anchor), count: 1,
-                                  flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE), mark: mark)
+                try push(Frame(isMapping: true, mark: mark, anchor: Self.optionalString(event.data.mapping_start.anchor),
+                               isFlow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE), mark: mark)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { break }
-                switch frame {
-                case .sequence(let items, let start, let anchor, let count, let flow):
-                    try add(YAMLNode(.sequence(items), mark: start, isFlow: flow), count: count, anchor: anchor)
-                case .mapping(let pairs, _, let start, let anchor, let count, let flow):
-                    let merged = try Self.applyMerges(pairs)
-                    try add(YAMLNode(.mapping(merged), mark: start, isFlow: flow), count: count, anchor: anchor)
+                if frame.isMapping {
+                    let merged = try Self.applyMerges(frame.pairs)
+                    try add(YAMLNode(.mapping(merged), mark: frame.mark, isFlow: frame.isFlow), count: frame.count, anchor: frame.anchor)
+                } else {
+                    try add(YAMLNode(.sequence(frame.items), mark: frame.mark, isFlow: frame.isFlow), count: frame.count, anchor: frame.anchor)
                 }
             default:
                 break // stream and document starts
@@ -160,26 +182,34 @@ private struct TreeBuilder {
     /// alias counts what it expands to. Callers have already counted the nodes themselves.
     mutating func add(_ node: YAMLNode, count subtree: Int, anchor: String?) throws(YAMLError) {
         if let anchor { anchors[anchor] = (node, max(subtree, 1)) }
-        guard let top = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             document = node
             return
         }
-        switch top {
-        case .sequence(var items, let mark, let a, let c, let flow):
-            items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: a, count: c + subtree, flow: flow))
-        case .mapping(var pairs, let key, let mark, let a, let c, let flow):
-            if let key {
-                if let scalar = key.scalar, scalar.resolvedTag != YAMLScalar.mergeTag,
-                   let earlier = pairs.first(where: { $0.key == key }) {
-                    throw YAMLError(.duplicateKey, reason: "mapping key \"\(scalar.text)\" already defined at line \(earlier.key.mark.line)", mark: key.mark)
+        // In place: `stack[top]` is extended without copying what it holds.
+        stack[top].count += subtree
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].key else {
+            stack[top].key = node
+            return
+        }
+        // yaml.v3 compares a key's kind and text only (not its style or tag): `p`, `'p'` and
+        // `!!str p` are the same key, and so are `1` and `"1"`. Merge keys (`<<`) may repeat.
+        if let scalar = key.scalar {
+            if let line = stack[top].keyLines[scalar.text] {
+                if scalar.resolvedTag != YAMLScalar.mergeTag {
+                    throw YAMLError(.duplicateKey, reason: "mapping key \"\(scalar.text)\" already defined at line \(line)", mark: key.mark)
                 }
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, key: nil, mark: mark, anchor: a, count: c + subtree, flow: flow))
             } else {
-                stack.append(.mapping(pairs: pairs, key: node, mark: mark, anchor: a, count: c + subtree, flow: flow))
+                stack[top].keyLines[scalar.text] = key.mark.line
             }
         }
+        stack[top].pairs.append(YAMLPair(key: key, value: node))
+        stack[top].key = nil
     }
 
     /// Applies `<<` merge keys: the merged mappings' pairs whose keys the mapping does not set
@@ -207,11 +237,20 @@ private struct TreeBuilder {
                 throw YAMLError(.invalidMerge, reason: "map merge requires map or sequence of maps as the value", mark: pair.value.mark)
             }
         }
-        var result = explicit
+        // Keys are the same as for duplicates: scalars by their text, other keys by their content.
+        var scalarKeys = Set<String>()
+        var otherKeys = Set<YAMLNode>()
+        func isNew(_ key: YAMLNode) -> Bool {
+            if let scalar = key.scalar { return scalarKeys.insert(scalar.text).inserted }
+            return otherKeys.insert(key).inserted
+        }
+        var result: [YAMLPair] = []
+        for pair in explicit {
+            _ = isNew(pair.key)
+            result.append(pair)
+        }
         for source in sources {
-            for pair in source where !result.contains(where: { $0.key == pair.key }) {
-                result.append(pair)
-            }
+            for pair in source where isNew(pair.key) { result.append(pair) }
         }
         return result
     }

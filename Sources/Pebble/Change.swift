@@ -11,7 +11,8 @@ public struct Change: Sendable, Hashable {
     public var tasks: [ChangeTask]
     /// `true` once the change has finished, successfully or not.
     public var ready: Bool
-    /// Why it failed, when it did (`cannot perform the following tasks:\n- ...`).
+    /// Why it failed, when it did (`cannot perform the following tasks:\n- ...`); never empty
+    /// when read from Pebble.
     public var err: String?
     /// RFC 3339 time the change was made.
     public var spawnTime: String
@@ -44,7 +45,8 @@ public struct Change: Sendable, Hashable {
         for task in try (o["tasks"] ?? .null).pebbleArray("change tasks") { tasks.append(try ChangeTask(json: task)) }
         self.tasks = tasks
         ready = try o.bool("ready", in: "change")
-        err = try o.optionalString("err", in: "change")
+        // Pebble leaves `err` out unless the change failed (`omitempty`): an empty one is none.
+        err = try o.optionalString("err", in: "change").flatMap { $0.isEmpty ? nil : $0 }
         spawnTime = try o.optionalString("spawn-time", in: "change") ?? ""
         readyTime = try o.optionalString("ready-time", in: "change")
         data = o["data"]?.objectValue ?? [:]

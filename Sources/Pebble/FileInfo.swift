@@ -37,8 +37,11 @@ public struct FileInfo: Sendable, Hashable {
         type = FileType(rawValue: try o.required("type", in: "file info"))
         size = try o.int("size", in: "file info")
         let mode = try o.required("permissions", in: "file info")
-        guard let bits = Int(mode, radix: 8) else {
-            throw PebbleError(.protocolError, message: "file info: permissions \"\(mode)\" are not octal")
+        // Octal digits only (`Int(_:radix:)` would also take a sign), at most the 12 mode bits
+        // (Pebble writes the 9 permission bits as 3 digits).
+        guard !mode.isEmpty, mode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }),
+              let bits = Int(mode, radix: 8), bits <= 0o7777 else {
+            throw PebbleError(.protocolError, message: "file info: permissions \"\(mode)\" are not octal mode bits")
         }
         permissions = bits
         lastModified = try o.optionalString("last-modified", in: "file info") ?? ""
@@ -48,9 +51,10 @@ public struct FileInfo: Sendable, Hashable {
         group = try o.optionalString("group", in: "file info") ?? ""
     }
 
-    /// The entry as Pebble writes it (`size` only for regular files, permissions as 3 octal digits).
+    /// The entry as Pebble writes it (`size` only for regular files, permissions as 3 octal digits,
+    /// 4 when setuid, setgid or sticky bits are set, which Pebble itself leaves out).
     public var jsonValue: JSONValue {
-        var octal = String(permissions & 0o777, radix: 8)
+        var octal = String(permissions & 0o7777, radix: 8)
         while octal.count < 3 { octal = "0" + octal }
         var o: [String: JSONValue] = [
             "path": .string(path), "name": .string(name), "type": .string(type.rawValue), "permissions": .string(octal),

@@ -183,9 +183,12 @@ enum PlanSections {
     }
 
     /// A float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes the usual values (`2`, `1.5`).
+    /// A whole number is written without a point and without a tag, as Pebble writes it: it reads
+    /// back as an integer, which a float field accepts (a `!!float` tag would keep the type but
+    /// not Pebble's text).
     static func goFloat(_ value: Double) -> YAMLNode {
         if value.isFinite, value == value.rounded(), abs(value) < 1e6 {
-            return YAMLNode(.scalar(YAMLScalar(text: String(Int(value)), style: .plain, tag: YAMLScalar.floatTag)))
+            return YAMLNode(.scalar(YAMLScalar(text: String(Int(value)), style: .plain)))
         }
         return .double(value)
     }

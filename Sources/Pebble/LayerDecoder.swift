@@ -303,10 +303,23 @@ package struct LayerDecoder {
 
     private func float(_ node: YAMLNode) throws(LayerDecodingError) -> Double? {
         guard let scalar = node.scalar else { throw LayerDecodingError("value must be a YAML number") }
-        guard let value = Self.parseGoFloat(scalar.text) else {
+        guard let value = Self.parseGoFloat(scalar.text) ?? (strict ? nil : Self.yamlSpecialFloat(scalar.text)) else {
             throw LayerDecodingError("invalid floating-point number \(Self.quote(scalar.text))")
         }
         return value
+    }
+
+    /// yaml.v3's spellings of the special floats (`.inf`, `-.inf`, `.nan`), which is how Pebble's
+    /// plan writes a non-finite `backoff-factor` (a NaN passes its range check) and how
+    /// ``Layer/yaml()`` writes one. Pebble's own `strconv.ParseFloat` refuses them, so only the
+    /// lenient reader (plans and layers read by the client) takes them.
+    static func yamlSpecialFloat(_ text: String) -> Double? {
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: return nil
+        }
     }
 
     /// Go's `strconv.ParseFloat` for the forms a layer uses (decimal, exponent, inf, nan).

@@ -55,3 +55,62 @@ struct YAMLEmitterTests {
         #expect(try YAMLEmitter(indent: 2).emit(.mapping([("a", .mapping([("b", .int(1))]))])) == "a:\n  b: 1\n")
     }
 }
+
+/// Found by the `yaml` fuzz target (Fuzz/findings/yaml-*): an emitted document must read back
+/// as the same node (same text, same resolved type).
+@Suite("YAML emitter: fuzz findings")
+struct YAMLEmitterFuzzFindings {
+    func roundTrip(_ text: String) throws -> (emitted: String, original: YAMLNode, back: YAMLNode?) {
+        let original = try #require(try YAMLParser().parse(text))
+        let emitted = try YAMLEmitter().emit(original)
+        return (emitted, original, try YAMLParser().parse(emitted))
+    }
+
+    /// `!!str 123` was written as plain `123`, which reads back as an integer.
+    @Test(arguments: ["k: !!str 123", "k: !!str true", "k: !!str ~", "k: !!str", "!!str 1.5: v", "k: !!str <<"])
+    func explicitStringTagOnPlainText(_ text: String) throws {
+        let (emitted, original, back) = try roundTrip(text)
+        let a = try #require(original.mappingPairs?.first)
+        let b = try #require(back?.mappingPairs?.first, "\(emitted)")
+        for (x, y) in [(a.key, b.key), (a.value, b.value)] {
+            #expect(y.scalar?.text == x.scalar?.text, "\(emitted)")
+            #expect(y.scalar?.resolvedTag == x.scalar?.resolvedTag, "\(emitted)")
+        }
+        #expect(b.value.scalar?.resolvedTag == YAMLScalar.stringTag || b.key.scalar?.resolvedTag == YAMLScalar.stringTag)
+    }
+
+    @Test func stringTagIsWrittenAsQuotes() throws {
+        #expect(try roundTrip("k: !!str 123").emitted == "k: \"123\"\n")
+        // A standard tag the text resolves to anyway is left out.
+        #expect(try roundTrip("k: !!int 5").emitted == "k: 5\n")
+        #expect(try roundTrip("k: !!str 'a'").emitted == "k: 'a'\n")
+    }
+
+    /// Other standard tags on text that does not resolve to them keep the tag.
+    @Test(arguments: [("k: !!int abc", YAMLScalar.intTag), ("k: !!bool 'yes'", YAMLScalar.boolTag),
+                      ("k: !!null x", YAMLScalar.nullTag), ("k: !!float \"2\"", YAMLScalar.floatTag)])
+    func otherStandardTagsAreKept(_ text: String, _ tag: String) throws {
+        let (emitted, original, back) = try roundTrip(text)
+        #expect(back?["k"]?.scalar?.resolvedTag == tag, "\(emitted)")
+        #expect(back?["k"]?.scalar?.text == original["k"]?.scalar?.text, "\(emitted)")
+    }
+
+    /// An empty plain key (null) was single-quoted by libyaml, so it read back as a string.
+    @Test func emptyNullKey() throws {
+        let (emitted, original, back) = try roundTrip("? \n: v\n")
+        #expect(emitted == "!!null '': v\n")
+        #expect(original.mappingPairs?.first?.key.isNull == true)
+        #expect(back?.mappingPairs?.first?.key.isNull == true, "\(emitted)")
+        #expect(back?.mappingPairs?.first?.key.scalar?.text == "", "\(emitted)")
+    }
+
+    /// A document that is only `!!null` (or `---` and nothing) was written as an empty text,
+    /// which holds no document at all.
+    @Test(arguments: ["!!null ", "--- \n", "~"])
+    func nullDocument(_ text: String) throws {
+        let (emitted, original, back) = try roundTrip(text)
+        let node = try #require(back, "\(emitted.debugDescription) holds no document")
+        #expect(node.isNull)
+        #expect(node.scalar?.text == original.scalar?.text)
+    }
+}
