@@ -58,7 +58,9 @@ public struct YAMLEmitter: Sendable {
                     if case .mapping = parent.node.content { return parent.index % 2 == 1 }
                     return false
                 } ?? false
-                try emitScalar(scalar, isKey: isKey, emitter, &event)
+                // libyaml cannot write an empty plain scalar in a flow collection either.
+                let inFlow = stack.contains { $0.node.isFlow }
+                try emitScalar(scalar, isKey: isKey || inFlow, emitter, &event)
             case .sequence(let items):
                 if top.index < 0 {
                     try check(emitter, yaml_sequence_start_event_initialize(&event, nil, nil, 1, top.node.isFlow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE), &event)
@@ -144,8 +146,8 @@ public struct YAMLEmitter: Sendable {
                 }
             }
         }
-        // libyaml cannot write an empty plain scalar as a mapping key: it single-quotes it, which
-        // reads back as a string. An empty key that is null stays null as `!!null ''`.
+        // libyaml cannot write an empty plain scalar as a mapping key or inside a flow collection:
+        // it single-quotes it, which reads back as a string. Such a null stays null as `!!null ''`.
         if isKey, tag == nil, scalar.text.isEmpty, style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE,
            scalar.resolvedTag == YAMLScalar.nullTag {
             tag = YAMLScalar.nullTag

@@ -114,3 +114,29 @@ struct YAMLEmitterFuzzFindings {
         #expect(node.scalar?.text == original.scalar?.text)
     }
 }
+
+@Suite("YAML emitter: flow style")
+struct YAMLEmitterFlowTests {
+    /// A flow collection stays flow, and an empty null inside one stays null (fuzz finding
+    /// yaml-flow-empty-null: `{{}\n}` read back with its value as the string '').
+    @Test(arguments: ["{{}\n}\n", "a: {b: , c: d}\n", "[a, [b, {c: }]]\n", "k: [x, y]\n"])
+    func flowRoundTrips(text: String) throws {
+        let node = try #require(try YAMLParser().parse(text))
+        let out = try YAMLEmitter().emit(node)
+        let back = try #require(try YAMLParser().parse(out))
+        #expect(Self.sameMeaning(back, node), "\(out)")
+        #expect(back.isFlow == node.isFlow)
+    }
+
+    /// The same text and resolved type for every scalar, the same shape otherwise (a scalar's
+    /// style and tag may change: `!!null ''` is the empty null).
+    static func sameMeaning(_ a: YAMLNode, _ b: YAMLNode) -> Bool {
+        switch (a.content, b.content) {
+        case (.scalar(let x), .scalar(let y)): return x.text == y.text && x.resolvedTag == y.resolvedTag
+        case (.sequence(let x), .sequence(let y)): return x.count == y.count && zip(x, y).allSatisfy { sameMeaning($0, $1) }
+        case (.mapping(let x), .mapping(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { sameMeaning($0.key, $1.key) && sameMeaning($0.value, $1.value) }
+        default: return false
+        }
+    }
+}
