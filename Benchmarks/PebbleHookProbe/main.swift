@@ -64,7 +64,7 @@ if yamlOnly {
         input.append(contentsOf: chunk[0..<n])
     }
     // The raw bytes through libyaml first (its reader refuses bad UTF-8), then the codecs.
-    do { _ = try YAMLParser().parse(bytes: input) } catch { print("yaml error \(error.code)"); exit(0) }
+    do { _ = try YAMLParser().parse(bytes: input) } catch { print("\(error.code): \(error)"); exit(0) }
     let text = String(decoding: input, as: UTF8.self)
     do {
         let layer = try Layer(yaml: text)

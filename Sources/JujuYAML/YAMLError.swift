@@ -25,18 +25,23 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: Code
     /// What went wrong, in yaml.v3's words where there is an equivalent.
     public let reason: String
-    /// Where, when known.
+    /// Where, when known (1-based).
     public let mark: YAMLMark?
+    /// The line yaml.v3 names for this error, when it differs from ``mark`` (for syntax errors
+    /// yaml.v3 names the line of the construct being read, counted in its own way); 0: none.
+    public let reportedLine: Int?
 
-    public init(_ code: Code, reason: String, mark: YAMLMark? = nil) {
+    public init(_ code: Code, reason: String, mark: YAMLMark? = nil, reportedLine: Int? = nil) {
         self.code = code
         self.reason = reason
         self.mark = mark
+        self.reportedLine = reportedLine
     }
 
-    /// `yaml: line N: <reason>`, as Go's yaml.v3 writes its errors.
+    /// `yaml: line N: <reason>`, as Go's yaml.v3 writes its errors (Pebble passes them on).
     public var description: String {
-        if let mark, mark.line > 0 { return "yaml: line \(mark.line): \(reason)" }
+        let line = reportedLine ?? mark?.line ?? 0
+        if line > 0 { return "yaml: line \(line): \(reason)" }
         return "yaml: \(reason)"
     }
 }

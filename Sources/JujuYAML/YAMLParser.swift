@@ -255,18 +255,25 @@ private struct TreeBuilder {
         return result
     }
 
+    /// libyaml's error in yaml.v3's words: the problem alone (no context), after the line yaml.v3
+    /// reports (`fail()` in its decoder: the context mark's line if it is not the first, else the
+    /// problem mark's; both counted from 0, plus one for a scanner error). ``YAMLError/mark`` keeps
+    /// where the problem really is (1-based).
     static func parserError(_ parser: UnsafeMutablePointer<yaml_parser_t>) -> YAMLError {
-        let problem = parser.pointee.problem.map { String(cString: $0) } ?? "unknown error"
-        var reason = problem
-        if let context = parser.pointee.context.map({ String(cString: $0) }) {
-            reason = "\(context) \(problem)"
-        }
+        let problem = parser.pointee.problem.map { String(cString: $0) } ?? "unknown problem parsing YAML content"
         let m = parser.pointee.problem_mark
-        // A reader error (bad UTF-8, control characters) has no line; yaml.v3 reports the offset.
+        let mark = YAMLMark(line: Int(m.line) + 1, column: Int(m.column) + 1)
         if parser.pointee.error == YAML_READER_ERROR {
-            return YAMLError(.syntax, reason: "\(problem) at byte \(parser.pointee.problem_offset)")
+            return YAMLError(.syntax, reason: problem, mark: nil)
         }
-        return YAMLError(.syntax, reason: reason, mark: YAMLMark(line: Int(m.line) + 1, column: Int(m.column) + 1))
+        let scanner = parser.pointee.error == YAML_SCANNER_ERROR ? 1 : 0
+        var line = 0
+        if parser.pointee.context_mark.line != 0 {
+            line = Int(parser.pointee.context_mark.line) + scanner
+        } else if m.line != 0 {
+            line = Int(m.line) + scanner
+        }
+        return YAMLError(.syntax, reason: problem, mark: mark, reportedLine: line)
     }
 
     static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int) -> String {

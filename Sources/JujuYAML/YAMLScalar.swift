@@ -120,16 +120,61 @@ public struct YAMLScalar: Sendable, Hashable {
         case "y", "n", "yes", "no", "on", "off", "=": return true
         default: break
         }
-        // YAML 1.1 also reads sexagesimal numbers (1:20), binary, octal and hexadecimal ones with
-        // `_` separators, and dates: quote text made only of number characters, and dates.
-        guard let first = text.utf8.first else { return true }
-        let numberStart = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-        if numberStart, text.utf8.allSatisfy({ "0123456789+-._:eExXoObBabcdefABCDEF".utf8.contains($0) }) { return true }
-        let bytes = Array(text.utf8)
-        func digit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
-        if bytes.count >= 8, digit(0), digit(1), digit(2), digit(3), bytes[4] == UInt8(ascii: "-"), digit(5) { return true }
-        return false
+        return readsAsNonStringInYAML11(text)
+    }
+
+    /// PyYAML's implicit resolvers (YAML 1.1) for ints, floats and timestamps: `0b1`, `017`,
+    /// `0x1F`, `1_000`, `1:20` (sexagesimal), `1.5`, `.5`, `1:20.5`, `2024-01-01`. An address
+    /// like `10.1.2.3` matches none of them and stays plain, as yaml.v3 writes it.
+    static func readsAsNonStringInYAML11(_ text: String) -> Bool {
+        var s = Array(text.utf8)[...]
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        // Timestamps: a date at the start (conservative: anything after it).
+        let whole = Array(text.utf8)
+        if whole.count >= 8, whole[0...3].allSatisfy(isDigit), whole[4] == 45, isDigit(whole[5]) { return true }
+        if let sign = s.first, sign == 43 || sign == 45 { s = s.dropFirst() }
+        guard let first = s.first else { return false }
+        let body = Array(s)
+        func all(_ from: Int, _ ok: (UInt8) -> Bool) -> Bool { from <= body.count && body[from...].allSatisfy(ok) }
+        // 0b..., 0x..., 0[0-7_]+
+        if body.count > 2, first == 48, body[1] == 98 { return all(2) { $0 == 48 || $0 == 49 || $0 == 95 } }
+        if body.count > 2, first == 48, body[1] == 120 { return all(2) { isDigit($0) || (97...102).contains($0) || (65...70).contains($0) || $0 == 95 } }
+        if body.count > 1, first == 48, all(1, { (48...55).contains($0) || $0 == 95 }) { return true }
+        // Decimal ints, sexagesimal ints and floats: digits and `_`, then `:[0-5]?[0-9]` groups,
+        // then an optional fraction and exponent.
+        var i = 0
+        if isDigit(first) {
+            while i < body.count, isDigit(body[i]) || body[i] == 95 { i += 1 }
+            var sexagesimal = false
+            while i < body.count, body[i] == 58 {
+                var j = i + 1
+                let start = j
+                while j < body.count, isDigit(body[j]), j - start < 2 { j += 1 }
+                guard j > start, j - start == 1 || body[start] <= 53 else { return false }
+                sexagesimal = true
+                i = j
+            }
+            if i == body.count { return sexagesimal ? first != 48 : true }
+            guard body[i] == 46 else { return false }
+            i += 1
+            while i < body.count, isDigit(body[i]) || body[i] == 95 { i += 1 }
+            if i == body.count { return true }
+            if sexagesimal { return false }
+        } else if first == 46 {
+            i = 1
+            let start = i
+            while i < body.count, isDigit(body[i]) || body[i] == 95 { i += 1 }
+            guard i > start else { return false }
+            if i == body.count { return true }
+        } else {
+            return false
+        }
+        // [eE][-+][0-9]+
+        guard i < body.count, body[i] == 101 || body[i] == 69 else { return false }
+        i += 1
+        guard i < body.count, body[i] == 43 || body[i] == 45 else { return false }
+        i += 1
+        return i < body.count && all(i, isDigit)
     }
 
     static func parseInt(_ text: String) -> Int? {

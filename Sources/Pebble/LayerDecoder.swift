@@ -338,7 +338,11 @@ package struct LayerDecoder {
         switch node.content {
         case .mapping: return "cannot unmarshal !!map into \(type)"
         case .sequence: return "cannot unmarshal !!seq into \(type)"
-        case .scalar(let s): return "cannot unmarshal \(s.shortTag) `\(s.text)` into \(type)"
+        case .scalar(let s):
+            // yaml.v3 cuts a value over 10 bytes to its first 7 and `...`.
+            let bytes = Array(s.text.utf8)
+            let value = bytes.count > 10 ? String(decoding: bytes.prefix(7), as: UTF8.self) + "..." : s.text
+            return "cannot unmarshal \(s.shortTag) `\(value)` into \(type)"
         }
     }
 

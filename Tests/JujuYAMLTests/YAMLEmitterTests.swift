@@ -49,6 +49,16 @@ struct YAMLEmitterTests {
         #expect(back["k"]?.scalar?.resolvedTag == YAMLScalar.stringTag, "\(out)")
     }
 
+    /// What YAML 1.1 (PyYAML, ops) or 1.2 (yaml.v3, Pebble) would read as another type is
+    /// quoted; an IP address, a version or a duration is not, as yaml.v3 writes them plain.
+    @Test(arguments: [("10.1.2.3", false), ("1.2.3", false), ("500ms", false), ("1m30s", false), ("v1.32.1", false),
+                      ("relation_id_7", false), ("5432", true), ("1.5", true), ("1e3", true), ("1:20", true), ("0x1F", true),
+                      ("017", true), ("0b101", true), (".5", true), ("1_000", true), ("2024-01-01", true), ("yes", true),
+                      ("Off", true), ("~", true), ("", true), ("-1", true), ("+.inf", true), ("1.5e+3", true), ("1.5e3", true)])
+    func quotedOnlyWhenAReaderWouldTakeItForAnotherType(text: String, quoted: Bool) {
+        #expect(YAMLScalar.needsQuotesAsString(text) == quoted, "\(text)")
+    }
+
     @Test func emptyCollectionsAndScalars() throws {
         #expect(try YAMLEmitter().emit(.mapping([])) == "{}\n")
         #expect(try YAMLEmitter().emit(.string("x")) == "x\n")
