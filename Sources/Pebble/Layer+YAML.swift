@@ -50,13 +50,13 @@ enum PlanSections {
     static func append(services: [String: Service], checks: [String: Check], logTargets: [String: LogTarget],
                        to pairs: inout [(String, YAMLNode)]) {
         if !services.isEmpty {
-            pairs.append(("services", .mapping(services.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(services[$0]!)) })))
+            pairs.append(("services", .mapping(naturallySorted(services.keys).map { ($0, node(services[$0]!)) })))
         }
         if !checks.isEmpty {
-            pairs.append(("checks", .mapping(checks.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(checks[$0]!)) })))
+            pairs.append(("checks", .mapping(naturallySorted(checks.keys).map { ($0, node(checks[$0]!)) })))
         }
         if !logTargets.isEmpty {
-            pairs.append(("log-targets", .mapping(logTargets.keys.sorted(by: PlanSections.naturalLess).map { ($0, node(logTargets[$0]!)) })))
+            pairs.append(("log-targets", .mapping(naturallySorted(logTargets.keys).map { ($0, node(logTargets[$0]!)) })))
         }
     }
 
@@ -142,7 +142,16 @@ enum PlanSections {
     }
 
     static func add(_ p: inout [(String, YAMLNode)], _ key: String, _ value: [String: String]) {
-        if !value.isEmpty { p.append((key, .mapping(value.keys.sorted(by: naturalLess).map { ($0, .string(value[$0]!)) }))) }
+        if !value.isEmpty { p.append((key, .mapping(naturallySorted(value.keys).map { ($0, .string(value[$0]!)) }))) }
+    }
+
+    /// yaml.v3's order for map keys, made deterministic: that order is not a strict weak order
+    /// for every set of keys (it is not always transitive), so the keys are put in byte order
+    /// first and then sorted stably by it; the same keys always come out in the same order.
+    static func naturallySorted<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+        // The standard library's sort is stable and deterministic, so the same byte-ordered input
+        // gives the same output whatever the comparator does.
+        keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.sorted(by: naturalLess)
     }
 
     /// yaml.v3's order for map keys: runs of digits compare as numbers (`a2` before `a10`);

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import JujuJSON
 import JujuYAML
 import Pebble
@@ -83,5 +86,36 @@ struct PebbleFuzzFindingTests {
         let layer = Layer(services: ["a": Service(override: .replace, command: "x", backoffFactor: 2)])
         #expect(layer.yaml().contains("backoff-factor: 2\n"), "\(layer.yaml())")
         #expect(try Layer(yaml: layer.yaml()) == layer)
+    }
+}
+
+@Suite("Pebble: fuzz finding yaml-layer-key-order")
+struct LayerKeyOrderFindingTests {
+    /// yaml.v3's natural key order is not transitive for every set of keys, so sorting a
+    /// dictionary's keys with it gave an order that depended on the dictionary's iteration
+    /// order, and `layer.yaml()` written twice could differ (Fuzz/findings/yaml-layer-key-order:
+    /// environment keys mixing U+FFFD, digits and letters).
+    @Test func theSameKeysAlwaysComeOutInTheSameOrder() throws {
+        let here = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
+        let path = "/" + here + "/Fuzz/findings/yaml-layer-key-order/original-crash-artifact"
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0, "\(path)")
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let n = read(fd, &bytes, bytes.count)
+        let text = String(decoding: bytes.prefix(max(n, 0)), as: UTF8.self)
+        let layer = try Layer(yaml: text)
+        let once = layer.yaml()
+        #expect(try Layer(yaml: once).yaml() == once)
+        // The same keys inserted in other orders iterate differently; the text must not change.
+        for (name, service) in layer.services {
+            for _ in 0..<20 {
+                var shuffled: [String: String] = [:]
+                for key in service.environment.keys.shuffled() { shuffled[key] = service.environment[key] }
+                var copy = layer
+                copy.services[name]!.environment = shuffled
+                #expect(copy.yaml() == once)
+            }
+        }
     }
 }
