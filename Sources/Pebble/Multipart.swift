@@ -111,7 +111,7 @@ package enum Multipart {
                     chars = chars.dropFirst()
                 }
                 chars = chars.dropFirst()
-                while let c = chars.first, c != ";" { chars = chars.dropFirst(); _ = c }
+                while let c = chars.first, c != ";" { chars = chars.dropFirst() }
             } else {
                 while let c = chars.first, c != ";" { parsed.append(c); chars = chars.dropFirst() }
                 parsed = String(Substring(parsed).trimmingSpaces())

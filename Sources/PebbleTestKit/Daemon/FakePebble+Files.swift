@@ -112,13 +112,12 @@ extension FakePebble {
         var infos: [String: [String: JSONValue]] = [:]
         for item in items { infos[item["path"]?.stringValue ?? ""] = item }
         var errors: [String: FileOperations.Failure?] = [:]
-        for (index, part) in parts.dropFirst().enumerated() {
+        for part in parts.dropFirst() {
             guard part.formName == "files" else {
                 return APIResponses.badRequest("field name must be \"files\", got \(PebbleQuoting.quote(part.formName ?? ""))")
             }
             let path = part.fileName ?? ""
             guard let info = infos[path] else {
-                _ = index
                 return APIResponses.badRequest("no metadata for path \(PebbleQuoting.quote(path))")
             }
             errors[path] = .some(writeFile(info, part.body))

@@ -133,7 +133,7 @@ extension FakePebble {
         let now = WallClock.now()
         switch record.state {
         case .starting, .running:
-            let (action, onType) = Self.action(record.config, success: code == 0)
+            let action = Self.action(record.config, success: code == 0)
             if record.state == .starting, let task = record.startTask {
                 record.startTask = nil
                 services[name] = record
@@ -153,7 +153,6 @@ extension FakePebble {
                 shutdownRequests.append("failure")
                 record.transition(.exited, at: now)
             default:
-                _ = onType
                 record = doBackoffLocked(record)
             }
             services[name] = record
@@ -179,9 +178,10 @@ extension FakePebble {
         finishTaskLocked(task, .failed("service start attempt: \(reason)"))
     }
 
-    static func action(_ config: Service, success: Bool) -> (ServiceAction, String) {
+    /// `on-success` or `on-failure`, `restart` when unset (`getAction`).
+    static func action(_ config: Service, success: Bool) -> ServiceAction {
         let action = success ? config.onSuccess : config.onFailure
-        return (action == .unset ? .restart : action, success ? "on-success" : "on-failure")
+        return action == .unset ? .restart : action
     }
 
     func doBackoffLocked(_ record: ServiceRecord) -> ServiceRecord {
